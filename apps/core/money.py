@@ -1,0 +1,69 @@
+"""Money is `Decimal` yuan with two places: parsed strictly from upstream values, written as strings."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.db import models
+
+CENT = Decimal("0.01")
+
+
+class MoneyError(ValueError):
+    pass
+
+
+def parse_money(value, *, field: str = "amount") -> Decimal:
+    """Parse an upstream amount: "12.3", 12.30 (a JSON number), "12.30 ", Decimal or int.
+
+    Refuses bool, NaN, infinities, more than two decimal places and a float whose shortest repr is not an
+    exact cent amount (0.1 + 0.2 and friends): a float artefact means the sender computed money in binary.
+    """
+    if isinstance(value, bool) or value is None:
+        raise MoneyError(f"{field}: not an amount: {value!r}")
+    if isinstance(value, float):
+        value = repr(value)
+    if isinstance(value, int):
+        value = str(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise MoneyError(f"{field}: empty amount")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise MoneyError(f"{field}: not an amount: {text!r}") from None
+    if not isinstance(value, Decimal):
+        raise MoneyError(f"{field}: not an amount: {value!r}")
+    if not value.is_finite():
+        raise MoneyError(f"{field}: not a finite amount: {value!r}")
+    if value.as_tuple().exponent < -2 and value != value.quantize(CENT):
+        raise MoneyError(f"{field}: more than two decimal places: {value}")
+    quantized = value.quantize(CENT)
+    if abs(quantized) >= Decimal("1e12"):
+        raise MoneyError(f"{field}: amount out of range: {value}")
+    return quantized
+
+
+def format_money(value: Decimal) -> str:
+    """The wire form: a string with exactly two places ("12.30", "-5.00")."""
+    if not isinstance(value, Decimal):
+        raise MoneyError(f"format_money takes Decimal, not {type(value).__name__}")
+    return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+class MoneyField(models.DecimalField):
+    """Decimal yuan, two places. A float never reaches the database."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+    def get_prep_value(self, value):
+        if isinstance(value, float):
+            raise TypeError(f"{self.name}: money must be Decimal, got float {value!r}")
+        return super().get_prep_value(value)
+
+    def to_python(self, value):
+        if isinstance(value, float):
+            raise TypeError(f"{self.name}: money must be Decimal, got float {value!r}")
+        return super().to_python(value)

@@ -1,0 +1,103 @@
+"""Personal data: masking for screens and logs, encryption at rest, keyed hashes for exact look-up."""
+
+import base64
+import hashlib
+import hmac
+import os
+import re
+from functools import lru_cache
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+_PREFIX = "v1:"
+
+
+@lru_cache(maxsize=4)
+def _keys(pii_key: str) -> tuple[bytes, bytes]:
+    material = HKDF(algorithm=SHA256(), length=64, salt=b"portal-pii", info=b"enc+mac").derive(pii_key.encode())
+    return material[:32], material[32:]
+
+
+def encrypt(plaintext: str) -> str:
+    enc_key, _ = _keys(settings.PII_KEY)
+    nonce = os.urandom(12)
+    sealed = AESGCM(enc_key).encrypt(nonce, plaintext.encode(), None)
+    return _PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
+
+
+def decrypt(token: str) -> str:
+    if not token.startswith(_PREFIX):
+        raise ValueError("not an encrypted value")
+    enc_key, _ = _keys(settings.PII_KEY)
+    raw = base64.urlsafe_b64decode(token[len(_PREFIX) :])
+    return AESGCM(enc_key).decrypt(raw[:12], raw[12:], None).decode()
+
+
+def keyed_hash(value: str) -> str:
+    """HMAC-SHA256 of the canonical value: equal inputs give equal hashes, without storing the value."""
+    _, mac_key = _keys(settings.PII_KEY)
+    return hmac.new(mac_key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+
+def mask_idcard(value: str | None) -> str:
+    """220102198805060015 -> 220102********0015."""
+    if not value:
+        return ""
+    if len(value) <= 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_name(value: str | None) -> str:
+    """张伟 -> 张*, 欧阳娜娜 -> 欧***: the family name stays so the cashier can still address the patient."""
+    if not value:
+        return ""
+    return value[0] + "*" * (len(value) - 1)
+
+
+def mask_phone(value: str | None) -> str:
+    if not value:
+        return ""
+    if len(value) < 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+# Keys whose values are personal data wherever they appear in an exchange (INTERFACES.md names).
+_MASKERS = {
+    "cert_no": mask_idcard,
+    "certno": mask_idcard,
+    "certNo": mask_idcard,
+    "idNo": mask_idcard,
+    "mdtrt_cert_no": mask_idcard,
+    "user_name": mask_name,
+    "userName": mask_name,
+    "psn_name": mask_name,
+    "patientName": mask_name,
+    "phone": mask_phone,
+    "tel": mask_phone,
+}
+_IDCARD_IN_TEXT = re.compile(r"(?<!\d)(\d{6})(\d{8})(\d{3}[\dXx])(?!\d)")
+
+
+def mask_text(text: str) -> str:
+    """Mask any 18-character ID number inside free text (URLs, error messages)."""
+    return _IDCARD_IN_TEXT.sub(lambda m: m.group(1) + "********" + m.group(3)[-4:], text)
+
+
+def mask_payload(value):
+    """A deep copy of a JSON-like value with personal data masked, for exchange logs."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            masker = _MASKERS.get(key)
+            out[key] = masker(item) if masker and isinstance(item, str) else mask_payload(item)
+        return out
+    if isinstance(value, list):
+        return [mask_payload(item) for item in value]
+    if isinstance(value, str):
+        return mask_text(value)
+    return value

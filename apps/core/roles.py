@@ -1,0 +1,79 @@
+"""Staff roles are Django groups. Each role's permissions are listed here and granted by sync_role_permissions."""
+
+from functools import wraps
+
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+
+CASHIER, DOCTOR, FINANCE, PURCHASING = "cashier", "doctor", "finance", "purchasing"
+ROLE_LABELS = {CASHIER: "收费员", DOCTOR: "医生", FINANCE: "财务", PURCHASING: "采购"}
+
+# "app_label.codename"; permissions of apps not installed yet are granted when they are migrated.
+ROLE_PERMISSIONS = {
+    CASHIER: [
+        "patients.view_patient", "patients.add_patient", "patients.change_patient",
+        "outpatient.view_registrationorder", "outpatient.change_registrationorder",
+        "outpatient.view_schedule", "outpatient.view_department", "outpatient.view_doctor",
+        "guidance.view_outboxmessage", "ledger.view_moneymovement",
+    ],
+    DOCTOR: ["patients.view_patient", "outpatient.view_schedule", "outpatient.view_registrationorder"],
+    FINANCE: [
+        "ledger.view_moneymovement", "integrations.view_exchange", "integrations.view_inboundcall",
+        "outpatient.view_registrationorder", "patients.view_patient", "guidance.view_outboxmessage",
+    ],
+    PURCHASING: [],
+}  # fmt: skip
+
+
+def sync_role_permissions() -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        for dotted in perms:
+            app_label, codename = dotted.split(".")
+            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if perm:
+                group.permissions.add(perm)
+
+
+def user_roles(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return set(ROLE_LABELS)
+    return set(user.groups.values_list("name", flat=True)) & set(ROLE_LABELS)
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+class RoleRequiredMixin(AccessMixin):
+    """Anonymous users go to the login page; a logged-in user without one of `roles` gets 403."""
+
+    roles: tuple[str, ...] = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not has_role(request.user, *self.roles):
+            raise PermissionDenied("您的角色无权访问此页面")
+        return super().dispatch(request, *args, **kwargs)
+
+
+def role_required(*roles: str):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            if not has_role(request.user, *roles):
+                raise PermissionDenied("您的角色无权访问此页面")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,77 @@
+from django.db import models
+
+from apps.core.fields import EncryptedTextField
+
+
+class Party(models.TextChoices):
+    PAYLATER = "paylater", "先医后付平台"
+    NHSA = "nhsa", "医保信息平台"
+
+
+class Direction(models.TextChoices):
+    OUT = "out", "门户发出"
+    IN = "in", "平台调入"
+
+
+class Outcome(models.TextChoices):
+    PENDING = "pending", "进行中"
+    OK = "ok", "成功"
+    REFUSED = "refused", "被拒绝"
+    FAILED = "failed", "失败"
+    UNKNOWN = "unknown", "结果未知"
+
+
+class Exchange(models.Model):
+    """One row per call, outbound or inbound: the audit trail and the inbox for the platform's calls.
+
+    Bodies are kept with personal data masked. An inbound call's raw body is also kept encrypted
+    (`raw_body`), because the inbox must be able to show exactly what arrived.
+    """
+
+    direction = models.CharField("方向", max_length=3, choices=Direction.choices)
+    party = models.CharField("对方", max_length=10, choices=Party.choices)
+    interface = models.CharField("接口", max_length=40, db_index=True)
+    msgid = models.CharField("报文ID / 跟踪号", max_length=64, blank=True, default="", db_index=True)
+    url = models.CharField("地址", max_length=300, blank=True, default="")
+    money = models.BooleanField("资金交易", default=False)
+    request_headers = models.JSONField("请求头", default=dict, blank=True)
+    request_body = models.JSONField("请求（已脱敏）", null=True, blank=True)
+    raw_body = EncryptedTextField("原始请求（加密）", blank=True, default="")
+    response_body = models.JSONField("应答（已脱敏）", null=True, blank=True)
+    http_status = models.PositiveSmallIntegerField("HTTP状态", null=True, blank=True)
+    duration_ms = models.PositiveIntegerField("耗时(ms)", null=True, blank=True)
+    outcome = models.CharField("结果", max_length=10, choices=Outcome.choices, default=Outcome.PENDING, db_index=True)
+    upstream_code = models.CharField("对方返回码", max_length=40, blank=True, default="")
+    upstream_message = models.CharField("对方返回信息", max_length=500, blank=True, default="")
+    error = models.TextField("错误", blank=True, default="")
+    business_type = models.CharField("业务对象类型", max_length=60, blank=True, default="", db_index=True)
+    business_id = models.CharField("业务对象ID", max_length=64, blank=True, default="", db_index=True)
+    # Unknown-outcome bookkeeping: what the recovery service decided, and the call that decided it.
+    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+    resolution = models.CharField("处理结论", max_length=200, blank=True, default="")
+    resolved_by = models.ForeignKey(
+        "self", verbose_name="处理交易", null=True, blank=True, on_delete=models.PROTECT, related_name="resolves"
+    )
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "接口交换记录"
+        verbose_name_plural = "接口交换记录"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["outcome", "money", "resolved_at"])]
+
+    def __str__(self):
+        return f"{self.get_direction_display()} {self.party} {self.interface} {self.msgid} {self.outcome}"
+
+
+class InboundNonce(models.Model):
+    """Nonces of the platform's calls, remembered for the authentication window (shared by all processes)."""
+
+    app_id = models.CharField(max_length=64)
+    nonce = models.CharField(max_length=64)
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "平台调用随机数"
+        verbose_name_plural = "平台调用随机数"
+        constraints = [models.UniqueConstraint(fields=["app_id", "nonce"], name="inbound_nonce_once")]

@@ -1,0 +1,37 @@
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.core.errors import ApplicationError
+from apps.core.idcard import IdCardError, normalize_idcard
+from apps.patients.models import CertType, Patient, SignStatus
+from apps.patients.selectors import patient_get_by_certno
+
+
+def patient_get_or_create(*, name: str, certno: str, phone: str = "", **fields) -> Patient:
+    """The patient with this 身份证号, created if new. A differing name is refused rather than overwritten."""
+    try:
+        certno = normalize_idcard(certno)
+    except IdCardError as exc:
+        raise ApplicationError(str(exc), {"field": "certno"}) from None
+    name = (name or "").strip()
+    if not name or len(name) > 30:
+        raise ApplicationError("请填写姓名（不超过30个字）", {"field": "name"})
+    patient = patient_get_by_certno(certno)
+    if patient is None:
+        try:
+            with transaction.atomic():
+                patient = Patient.objects.create(
+                    name=name, certno=certno, phone=phone, mdtrt_cert_type=CertType.IDCARD, **fields
+                )
+        except IntegrityError:
+            patient = patient_get_by_certno(certno)
+    if patient.name != name:
+        raise ApplicationError("姓名与身份证号不一致", {"field": "name"})
+    return patient
+
+
+def patient_record_sign_status(*, patient: Patient, signed: bool) -> Patient:
+    patient.sign_status = SignStatus.SIGNED if signed else SignStatus.UNSIGNED
+    patient.sign_checked_at = timezone.now()
+    patient.save(update_fields=["sign_status", "sign_checked_at", "certno_hash", "phone_hash", "updated_at"])
+    return patient

@@ -1,0 +1,44 @@
+from decimal import Decimal
+
+from apps.core import pii
+from apps.core.demo import DEMO_PATIENTS
+from apps.sandbox.models import Person
+
+# The sandbox's demo balances: the employee scheme (310) has a personal account, the resident scheme (390) none.
+_BALANCE = {"310": Decimal("800.00"), "390": Decimal("0.00")}
+
+
+def ensure_demo_people() -> None:
+    """The people of CONTRACT.md section 3, with the same signing state as the portal's demo data."""
+    if Person.objects.filter(psn_no=DEMO_PATIENTS[0]["psn_no"]).exists():
+        return
+    for p in DEMO_PATIENTS:
+        if not Person.objects.filter(psn_no=p["psn_no"]).exists():
+            Person.objects.create(
+                name=p["name"],
+                certno=p["certno"],
+                psn_no=p["psn_no"],
+                insutype=p["insutype"],
+                insuplc_admdvs=p["insuplc_admdvs"],
+                acct_balance=_BALANCE[p["insutype"]],
+                signed=p["signed"],
+                phone=p["phone"],
+            )
+
+
+def person_by_certno(certno: str, *, name: str | None = None, create: bool = True) -> Person | None:
+    """Find a person; an unknown but well-formed 身份证号 becomes a new resident-scheme (390), unsigned person,
+    so that any identity typed into the portal during a demo is insured somewhere."""
+    ensure_demo_people()
+    person = Person.objects.filter(certno_hash=pii.keyed_hash(certno)).first()
+    if person is None and create and name:
+        digits = "".join(ch for ch in certno if ch.isdigit())
+        person = Person.objects.create(
+            name=name,
+            certno=certno,
+            psn_no=("22" + digits)[:20].ljust(20, "0"),
+            insutype="390",
+            insuplc_admdvs=certno[:6],
+            signed=False,
+        )
+    return person

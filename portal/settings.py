@@ -1,0 +1,245 @@
+"""The portal's one settings module, driven by environment variables (CONTRACT.md section 2).
+
+Defaults are the embedded development set-up: SQLite, the database broker, both upstreams served by the
+built-in sandbox. With DEBUG=false the portal refuses to start on any development default (see `_refuse`).
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me-in-production-0123456789"
+DEV_PII_KEY = "dev-only-insecure-pii-key-change-me"
+
+env = environ.Env()
+env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
+PII_KEY = env.str("PII_KEY", default=DEV_PII_KEY)
+SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=DEBUG)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
+PORT = env.int("PORT", default=8000)
+# The origin the portal builds every browser return URL (backUrl) from; never taken from a request.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
+
+
+def _refuse(reason: str) -> None:
+    raise ImproperlyConfigured(f"Refusing to start with DEBUG=false: {reason}")
+
+
+if not DEBUG:
+    if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50:
+        _refuse("set SECRET_KEY to a secret of at least 50 characters (the development key is in use).")
+    if PII_KEY == DEV_PII_KEY or len(PII_KEY) < 32:
+        _refuse("set PII_KEY to a secret of at least 32 characters (the development key is in use).")
+    if SANDBOX_ENABLED:
+        _refuse("SANDBOX_ENABLED must be false in production.")
+    if not ALLOWED_HOSTS:
+        _refuse("set ALLOWED_HOSTS to the host names the portal is served under.")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_filters",
+    "simple_history",
+    "django_q",
+    "apps.core",
+    "apps.patients",
+    "apps.integrations",
+    "apps.ledger",
+    "apps.outpatient",
+    "apps.guidance",
+]
+if SANDBOX_ENABLED:
+    INSTALLED_APPS.append("apps.sandbox")
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "apps.core.context_processors.portal",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Nested HTTP calls (portal -> sandbox -> portal) run in one process during development: wait for the
+    # writer instead of failing, take the write lock up front, and let readers go on beside it (WAL).
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # A file, not memory, so that the live server's threads each get their own connection as in production.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    Q_CLUSTER = {"name": "portal", "workers": 2, "timeout": 120, "retry": 180, "redis": REDIS_URL}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    Q_CLUSTER = {"name": "portal", "workers": 2, "timeout": 120, "retry": 180, "orm": "default", "poll": 1}
+Q_CLUSTER |= {"catch_up": False, "ack_failures": True, "max_attempts": 1}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+# Staff sessions end after 30 minutes without a request; every request renews the window.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "apps.core.errors.exception_handler",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "先医后付医院门户 API",
+    "DESCRIPTION": "Interfaces the pay-after-care platform calls on the hospital (org_001…org_006, reports).",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- The hospital -------------------------------------------------------------------------------------------
+ORG_CODE = env.str("ORG_CODE", default="H22010200001")
+ORG_NAME = env.str("ORG_NAME", default="长春市先医后付示范医院")
+ADMDVS = env.str("ADMDVS", default="220100")
+
+# --- Pay-after-care platform (INTERFACES.md section 1, CONTRACT.md section 7) ------------------------------
+PAYLATER_BASE_URL = env.str("PAYLATER_BASE_URL", default=f"{PORTAL_BASE_URL}/sandbox/paylater/")
+PAYLATER_APP_ID = env.str("PAYLATER_APP_ID", default="sandbox-app-0001")
+PAYLATER_APP_SECRET = env.str("PAYLATER_APP_SECRET", default="sandbox-app-secret-0001")
+PAYLATER_CODEC = env.str("PAYLATER_CODEC", default="json")
+if PAYLATER_CODEC not in ("json", "sm"):
+    raise ImproperlyConfigured(f"PAYLATER_CODEC must be 'json' or 'sm', not {PAYLATER_CODEC!r}.")
+# [assumed] SM2 keys for the national envelope (INTERFACES.md 1.7): ours (hex private) and the platform's
+# (hex public, uncompressed, without 04). Empty = the sandbox's demo pair.
+PAYLATER_SM2_PRIVATE_KEY = env.str("PAYLATER_SM2_PRIVATE_KEY", default="")
+PAYLATER_SM2_PLATFORM_PUBLIC_KEY = env.str("PAYLATER_SM2_PLATFORM_PUBLIC_KEY", default="")
+PAYLATER_ORG_SECRET = env.str("PAYLATER_ORG_SECRET", default="sandbox-org-secret")
+# Paths below PAYLATER_BASE_URL; the province's PDF may name them otherwise.
+PAYLATER_PATHS = {
+    "sign_status": "api/sign/status",
+    "cashier_link": "api/cashier/link",
+    "pay_info": "api/pay/info",
+    "push_msg": "api/amp/hos/pushMsg",
+    "refund": "api/amp/hos/refund",
+    "refund_result": "api/amp/hos/queryRefundResult",
+    "check_file": "api/amp/hos/getCheckFile",
+} | env.dict("PAYLATER_PATHS", default={})
+# Inbound calls: how far the platform's clock may be from ours, and how long a nonce is remembered.
+PLATFORM_AUTH_WINDOW_SECONDS = 300
+
+# --- National gateway (INTERFACES.md section 3) ------------------------------------------------------------
+NHSA_BASE_URL = env.str("NHSA_BASE_URL", default=f"{PORTAL_BASE_URL}/sandbox/nhsa/")
+NHSA_PATH = "fsi/api/rsfComIfsService/callService"
+NHSA_PAASID = env.str("NHSA_PAASID", default="sandbox-paasid")
+NHSA_SECRET = env.str("NHSA_SECRET", default="sandbox-nhsa-secret")
+NHSA_RECER_SYS_CODE = env.str("NHSA_RECER_SYS_CODE", default="PAYLATER")
+NHSA_INFVER = env.str("NHSA_INFVER", default="V1.0")
+NHSA_DEV_NO = env.str("NHSA_DEV_NO", default="")
+# [assumed] The guide says "传入先医后付标志" on 2207/2304 without naming the carrier; until the V1.5.7 PDF
+# names it, it rides in exp_content under this key and value.
+NHSA_PAYLATER_FLAG = env.json("NHSA_PAYLATER_FLAG", default={"paylater_flag": "1"})
+
+# --- Outbound HTTP ------------------------------------------------------------------------------------------
+UPSTREAM_CONNECT_TIMEOUT = 3.0
+UPSTREAM_READ_TIMEOUT = env.float("UPSTREAM_READ_TIMEOUT", default=15.0)
+
+# --- Business ------------------------------------------------------------------------------------------------
+REGISTRATION_ORDER_TTL_MINUTES = env.int("REGISTRATION_ORDER_TTL_MINUTES", default=30)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
+
+# --- Production hardening (behind a TLS-terminating reverse proxy) -----------------------------------------
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.server": {"level": "WARNING"}},
+}
