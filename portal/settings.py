@@ -63,7 +63,7 @@ INSTALLED_APPS = [
     "apps.guidance",
 ]
 if SANDBOX_ENABLED:
-    INSTALLED_APPS.append("apps.sandbox")
+    INSTALLED_APPS += ["apps.sandbox", "apps.sandbox.nhsa", "apps.sandbox.paylater"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
     path("patients/", include("apps.patients.urls")),
     path("ledger/", include("apps.ledger.urls")),
+    path("api/platform/", include("portal.platform_urls")),
 ]
 if settings.SANDBOX_ENABLED:
     urlpatterns.append(path("sandbox/", include("apps.sandbox.urls")))

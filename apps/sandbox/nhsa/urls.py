@@ -1,0 +1,4 @@
+from django.urls import path
+
+app_name = "sandbox_nhsa"
+urlpatterns: list = [path("", lambda request: __import__("django.http").http.HttpResponse("todo"))]

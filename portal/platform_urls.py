@@ -1,0 +1,3 @@
+"""The endpoints the pay-after-care platform calls (CONTRACT.md section 4), all under /api/platform/."""
+
+urlpatterns: list = []
