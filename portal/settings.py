@@ -181,10 +181,25 @@ PAYLATER_APP_SECRET = env.str("PAYLATER_APP_SECRET", default="sandbox-app-secret
 PAYLATER_CODEC = env.str("PAYLATER_CODEC", default="json")
 if PAYLATER_CODEC not in ("json", "sm"):
     raise ImproperlyConfigured(f"PAYLATER_CODEC must be 'json' or 'sm', not {PAYLATER_CODEC!r}.")
-# [assumed] SM2 keys for the national envelope (INTERFACES.md 1.7): ours (hex private) and the platform's
-# (hex public, uncompressed, without 04). Empty = the sandbox's demo pair.
-PAYLATER_SM2_PRIVATE_KEY = env.str("PAYLATER_SM2_PRIVATE_KEY", default="")
-PAYLATER_SM2_PLATFORM_PUBLIC_KEY = env.str("PAYLATER_SM2_PLATFORM_PUBLIC_KEY", default="")
+# [assumed] SM2 keys for the national envelope (INTERFACES.md 1.7, apps.core.smcrypto formats): ours (hex
+# private d) and the platform's (hex public x||y, without 04). The defaults are public demo pairs: the portal's,
+# and the sandbox platform's, whose private half and our public half the simulated platform reads below.
+DEMO_SM2_PORTAL = (
+    "fb00e10feef24a9f05a78d43ff3d6be11137c5f07f1970cc145e0fb35718fe68",
+    "92e5d3347b733cb238f40688055c18da98d64629e6714a72d6740657ed6d8db9"
+    "397a8c48683bc7017a8a086ed90499c4fe171fc660750720a1e9cde434252a11",
+)
+DEMO_SM2_SANDBOX = (
+    "774e2537e164c6c0325af6fb24e2144b4d19b99816d5cdd9a2891e4908e2bcaa",
+    "7b42269ee27763ae1202940f694e824a3bde8485eaec07cbaf584343374e4673"
+    "098c86f3d16708a8b90c5fb339fc9aee88d89f17e89254e95be36d1ecf55e654",
+)
+PAYLATER_SM2_PRIVATE_KEY = env.str("PAYLATER_SM2_PRIVATE_KEY", default=DEMO_SM2_PORTAL[0])
+PAYLATER_SM2_PLATFORM_PUBLIC_KEY = env.str("PAYLATER_SM2_PLATFORM_PUBLIC_KEY", default=DEMO_SM2_SANDBOX[1])
+SANDBOX_SM2_PRIVATE_KEY = DEMO_SM2_SANDBOX[0]
+SANDBOX_SM2_PORTAL_PUBLIC_KEY = env.str("SANDBOX_SM2_PORTAL_PUBLIC_KEY", default=DEMO_SM2_PORTAL[1])
+if not DEBUG and PAYLATER_CODEC == "sm" and PAYLATER_SM2_PRIVATE_KEY == DEMO_SM2_PORTAL[0]:
+    _refuse("set PAYLATER_SM2_PRIVATE_KEY (the demo SM2 key is public).")
 PAYLATER_ORG_SECRET = env.str("PAYLATER_ORG_SECRET", default="sandbox-org-secret")
 # Paths below PAYLATER_BASE_URL; the province's PDF may name them otherwise.
 PAYLATER_PATHS = {
