@@ -1,4 +1,7 @@
-"""Chinese national (国密) primitives for the platform's envelope (INTERFACES.md 1.7), shared by portal and sandbox.
+"""Signing and encryption toward the pay-after-care platform, shared by the portal's codec and the sandbox.
+
+National (国密) primitives for the envelope of INTERFACES.md 1.7, the envelope itself (`sm_seal` / `sm_open`,
+pure functions of their inputs), and the json codec's HMAC header signature (CONTRACT.md section 4).
 
 - SM3 and SM4 come from `cryptography` (OpenSSL): fast and constant-time.
 - SM2 comes from gmssl, which `cryptography` does not expose. gmssl draws its signing nonce from `random`
@@ -12,6 +15,8 @@ national mobile-pay spec sends it (not DER). SM3withSM2 uses the default user id
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
 import secrets
 from decimal import Decimal
@@ -145,13 +150,21 @@ def _empty(value) -> bool:
     return value is None or value == ""
 
 
-def _canonical(value) -> str:
-    """Compact JSON with sorted keys, empty members dropped, Chinese unescaped, Decimal written as a number."""
+def _json(value, *, canonical: bool) -> str:
+    """Compact JSON, Chinese unescaped, Decimal written as the number it was parsed from.
+
+    canonical=True (the signing form) also sorts keys and drops empty members at every depth.
+    """
     if isinstance(value, dict):
-        members = (f"{_canonical(k)}:{_canonical(v)}" for k, v in sorted(value.items()) if not _empty(v))
+        items = sorted(value.items()) if canonical else value.items()
+        members = (
+            f"{json.dumps(str(k), ensure_ascii=False)}:{_json(v, canonical=canonical)}"
+            for k, v in items
+            if not (canonical and _empty(v))
+        )
         return "{" + ",".join(members) + "}"
     if isinstance(value, list | tuple):
-        return "[" + ",".join(_canonical(item) for item in value) + "]"
+        return "[" + ",".join(_json(item, canonical=canonical) for item in value) + "]"
     if isinstance(value, Decimal):
         return str(value)
     return json.dumps(value, ensure_ascii=False)
@@ -165,5 +178,43 @@ def sm_signing_string(envelope_without_sign: dict, data: dict, app_secret: str) 
         value = fields[key]
         if _empty(value):
             continue
-        parts.append(f"{key}={_canonical(value) if isinstance(value, dict | list) else value}")
+        parts.append(f"{key}={value if isinstance(value, str) else _json(value, canonical=True)}")
     return "&".join(parts) + f"&key={app_secret}"
+
+
+def sm_seal(data: dict, *, app_id: str, app_secret: str, private_key: str, timestamp: str, **outer) -> dict:
+    """The envelope carrying `data`: signed with our private key, encrypted with the derived SM4 key.
+
+    `outer` adds plaintext members that are signed too: `version`, and on replies `code`, `message`, `success`.
+    """
+    envelope = {"appId": app_id, "encType": "SM4", "signType": "SM2", "timestamp": timestamp} | outer
+    signature = sm2_sign(sm_signing_string(envelope, data, app_secret).encode(), private_key)
+    cipher = sm4_encrypt(sm4_key(app_id, app_secret), _json(data, canonical=False).encode())
+    return envelope | {"encData": cipher.hex().upper(), "signData": signature}
+
+
+def sm_open(envelope: dict, *, app_secret: str, public_key: str) -> dict:
+    """The plaintext `data` of an envelope whose signature `public_key` made; SmCryptoError naming the fault."""
+    enc_data, sign_data, app_id = envelope.get("encData"), envelope.get("signData"), envelope.get("appId")
+    if not all(isinstance(v, str) and v for v in (enc_data, sign_data, app_id)):
+        raise SmCryptoError("envelope lacks appId, encData or signData")
+    try:
+        cipher = bytes.fromhex(enc_data)
+    except ValueError:
+        raise SmCryptoError("encData is not hex") from None
+    plain = sm4_decrypt(sm4_key(app_id, app_secret), cipher)
+    try:
+        data = json.loads(plain, parse_float=Decimal)
+    except ValueError:
+        raise SmCryptoError("encData does not decrypt to JSON") from None
+    if not isinstance(data, dict):
+        raise SmCryptoError("encData does not decrypt to a JSON object")
+    if not sm2_verify(sm_signing_string(envelope, data, app_secret).encode(), sign_data, public_key):
+        raise SmCryptoError("signData does not verify")
+    return data
+
+
+def hmac_signature(secret: str, app_id: str, timestamp: str, nonce: str, body: bytes) -> str:
+    """The json codec's X-Signature: hex HMAC-SHA256 over app_id, timestamp, nonce and sha256(body), one a line."""
+    message = "\n".join((app_id, timestamp, nonce, hashlib.sha256(body).hexdigest()))
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()

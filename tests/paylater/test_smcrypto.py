@@ -114,3 +114,64 @@ def test_signing_string_sorts_drops_and_appends_the_secret():
         'appId=sandbox-app-0001&data={"a":"张伟","b":12.30,"l":[{"c":1,"d":2}],"n":{"y":1}}'
         "&encType=SM4&signType=SM2&timestamp=1700000000000&version=2.0.1&key=secret"
     )
+
+
+SECRET = "sandbox-app-secret-0001"
+
+
+def test_envelope_seal_open_round_trip(keys):
+    private, public = keys
+    data = {"orgCode": "H22010200001", "patientName": "张伟", "amount": "12.30", "n": Decimal("1.50"), "e": ""}
+    envelope = smcrypto.sm_seal(
+        data,
+        app_id="sandbox-app-0001",
+        app_secret=SECRET,
+        private_key=private,
+        timestamp="1700000000000",
+        version="2.0.1",
+    )
+    assert set(envelope) == {"appId", "encType", "signType", "timestamp", "version", "encData", "signData"}
+    assert envelope["encData"] == envelope["encData"].upper() and "张伟" not in envelope["encData"]
+    assert smcrypto.sm_open(envelope, app_secret=SECRET, public_key=public) == data
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda e: e | {"timestamp": "1700000000001"},
+        lambda e: e | {"version": "9"},
+        lambda e: e | {"encData": e["encData"][:-2] + ("00" if e["encData"][-2:] != "00" else "11")},
+        lambda e: e | {"signData": smcrypto.sm2_sign(b"other", smcrypto.sm2_generate_keypair()[0])},
+        lambda e: {k: v for k, v in e.items() if k != "signData"},
+    ],
+    ids=["timestamp", "version", "encData", "foreign-signature", "no-signature"],
+)
+def test_envelope_refuses_tampering(keys, change):
+    private, public = keys
+    envelope = smcrypto.sm_seal(
+        {"a": "1"}, app_id="sandbox-app-0001", app_secret=SECRET, private_key=private, timestamp="1700000000000"
+    )
+    with pytest.raises(smcrypto.SmCryptoError):
+        smcrypto.sm_open(change(envelope), app_secret=SECRET, public_key=public)
+
+
+def test_envelope_refuses_wrong_public_key_and_wrong_secret(keys):
+    private, _ = keys
+    envelope = smcrypto.sm_seal(
+        {"a": "1"}, app_id="sandbox-app-0001", app_secret=SECRET, private_key=private, timestamp="1700000000000"
+    )
+    with pytest.raises(smcrypto.SmCryptoError):
+        smcrypto.sm_open(envelope, app_secret=SECRET, public_key=smcrypto.sm2_generate_keypair()[1])
+    with pytest.raises(smcrypto.SmCryptoError):
+        smcrypto.sm_open(envelope, app_secret="another-secret", public_key=keys[1])
+
+
+def test_hmac_signature_matches_the_contract_formula():
+    import hashlib
+    import hmac
+
+    body = '{"a":"张伟"}'.encode()
+    expected = hmac.new(
+        b"s", ("id\n1700000000000\nnonce-123\n" + hashlib.sha256(body).hexdigest()).encode(), hashlib.sha256
+    ).hexdigest()
+    assert smcrypto.hmac_signature("s", "id", "1700000000000", "nonce-123", body) == expected
