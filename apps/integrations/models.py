@@ -75,3 +75,52 @@ class InboundNonce(models.Model):
         verbose_name = "平台调用随机数"
         verbose_name_plural = "平台调用随机数"
         constraints = [models.UniqueConstraint(fields=["app_id", "nonce"], name="inbound_nonce_once")]
+
+
+class MsgidCounter(models.Model):
+    """The national gateway's msgid sequence: one row per (institution code, second), shared by every process.
+
+    Rows are kept, not pruned: if the clock ever steps back into a second already used, the counter carries
+    on from where it stopped instead of handing out a msgid a second time.
+    """
+
+    stamp = models.CharField("机构编码+时间", max_length=26, unique=True)
+    last = models.PositiveIntegerField("已用顺序号", default=0)
+
+    class Meta:
+        verbose_name = "医保报文ID计数器"
+        verbose_name_plural = "医保报文ID计数器"
+
+
+class NhsaSignIn(models.Model):
+    """9001 sign-in per operator per day: every later transaction of that operator carries its sign_no."""
+
+    opter = models.CharField("操作员", max_length=30)
+    sign_date = models.DateField("签到日期")
+    sign_no = models.CharField("签到流水号", max_length=30)
+    sign_time = models.CharField("签到时间", max_length=19, blank=True, default="")
+    exchange = models.ForeignKey(Exchange, verbose_name="签到交易", null=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "医保签到"
+        verbose_name_plural = "医保签到"
+        constraints = [models.UniqueConstraint(fields=["opter", "sign_date"], name="nhsa_signin_once_per_day")]
+
+    def __str__(self):
+        return f"{self.opter} {self.sign_date} {self.sign_no}"
+
+
+class RecoveryClaim(models.Model):
+    """Who is resolving an unknown-outcome exchange right now: a lease, so two workers never both act on it
+    and a worker that died mid-way does not block the exchange for ever."""
+
+    exchange = models.OneToOneField(Exchange, verbose_name="待处理交易", on_delete=models.CASCADE)
+    token = models.CharField(max_length=32)
+    claimed_until = models.DateTimeField("占用至")
+    attempts = models.PositiveIntegerField("尝试次数", default=0)
+    last_note = models.CharField("最近一次说明", max_length=300, blank=True, default="")
+
+    class Meta:
+        verbose_name = "结果未知交易处理"
+        verbose_name_plural = "结果未知交易处理"
