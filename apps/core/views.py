@@ -12,6 +12,7 @@ ROLE_SCREENS = {
         ("今日线上挂号", "outpatient:registrations", "查看线上挂号订单、支付状态与接口轨迹"),
         ("患者查询", "patients:search", "按姓名或完整身份证号查找患者，查看签约状态"),
         ("待发送患者消息", "guidance:outbox", "未送达先医后付平台的消息，可手动重试"),
+        ("资金流水", "ledger:movements", "结算、押金、退费的资金记录（只读）"),
         ("窗口挂号结算", "soon:window-settlement", "就医介质登记、2207 先医后付结算"),
         ("住院押金缴退", "soon:inpatient-deposit", "C2304 预交金支付 / C2305 退费"),
     ],
