@@ -1,0 +1,233 @@
+"""Authentication and inbox for the platform's calls into /api/platform/ (CONTRACT.md section 4).
+
+Usage — one subclass per interface, mounted in portal/platform_urls.py::
+
+    @extend_schema(tags=["platform"], request=Org004Input, responses=Org004Reply)
+    class Org004SettlementQueryView(PlatformAPIView):
+        interface = "org_004"            # the exchange log's name for the call
+        style = "snake"                  # or "report": 附录二's camelCase body around ret_code/ret_msg only
+
+        class InputSerializer(serializers.Serializer):
+            mdtrt_cert_no = serializers.CharField(max_length=64)
+
+        def handle(self, data, exchange):
+            # data: the serializer's validated_data. Return the reply fields; raise ApplicationError to refuse.
+            return {"call_sn": "...", "balance": "0.00"}
+
+What the base does, in order:
+
+1. stores the call in `Exchange` (direction in, party paylater, headers minus the signature, the raw body
+   encrypted, the body masked) before anything else, outside any transaction (`non_atomic_requests`), so the
+   inbox row survives whatever follows;
+2. authenticates and decodes with the configured codec (`PlatformAuthentication`, paylater/codec.py): timestamp
+   window settings.PLATFORM_AUTH_WINDOW_SECONDS, nonce remembered in `InboundNonce`, known app id, constant-time
+   comparison. Failure: HTTP 401, ret_code "02". A body that is not a JSON object: HTTP 400, ret_code "02";
+3. validates with `InputSerializer`; the first error answers HTTP 200, ret_code "02", ret_msg naming the field;
+4. calls `handle()`; its reply is wrapped as {"ret_code": "00", "ret_msg": "成功", "result": "succ", **reply}
+   (style "report": {"ret_code": "00", "ret_msg": "成功", **reply}). ApplicationError from the serializer or
+   handle(): HTTP 200, ret_code "02", result "fail", ret_msg = its message. Any other exception: HTTP 500,
+   ret_code "02", traceback kept in the exchange row;
+5. encodes HTTP 200 replies with the codec (the sm envelope when PAYLATER_CODEC is sm); refusals of calls that
+   could not be authenticated or decoded (401, 400) and crashes (500) are plain JSON, which carry no personal data;
+6. updates the row: masked reply, HTTP status, duration, outcome ok / refused / failed, error text.
+
+Nothing but the exchange row (and, once the signature checks, the nonce) is written for a refused call: the
+business work happens only in handle().
+"""
+
+import json
+import logging
+import time
+import traceback
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import exceptions, serializers
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.core.errors import ApplicationError
+from apps.core.pii import mask_payload, mask_text
+from apps.integrations.models import Direction, Exchange, InboundNonce, Outcome, Party
+from apps.integrations.paylater import codec
+from apps.integrations.transport import dumps, loads
+
+logger = logging.getLogger(__name__)
+
+RET_OK, RET_FAIL = "00", "02"
+
+
+@dataclass(frozen=True)
+class PlatformCaller:
+    """`request.user` of an authenticated platform call."""
+
+    app_id: str
+    is_authenticated: bool = True
+
+
+class PlatformAuthentication(BaseAuthentication):
+    """Checks the platform's signature (json headers or sm envelope) and sets `request.auth` to the decoded body."""
+
+    def authenticate(self, request):
+        try:
+            inbound = codec.check_request(request.headers, request.body)
+        except codec.AuthFailed as exc:
+            raise exceptions.AuthenticationFailed(str(exc)) from None
+        except codec.NotAnObject as exc:
+            raise exceptions.ParseError(str(exc)) from None
+        _remember_nonce(inbound.app_id, inbound.nonce)
+        return PlatformCaller(app_id=inbound.app_id), inbound.data
+
+    def authenticate_header(self, request):
+        # A non-empty value makes DRF answer 401 rather than 403.
+        return 'PlatformSignature realm="api/platform"'
+
+
+def _remember_nonce(app_id: str, nonce: str) -> None:
+    """Refuse a nonce seen within the window; forget those too old to be replayed (the clock may be ±window)."""
+    now = timezone.now()
+    window = timedelta(seconds=settings.PLATFORM_AUTH_WINDOW_SECONDS)
+    InboundNonce.objects.filter(seen_at__lt=now - 2 * window).delete()
+    try:
+        with transaction.atomic():
+            InboundNonce.objects.create(app_id=app_id, nonce=nonce, seen_at=now)
+    except IntegrityError:
+        raise exceptions.AuthenticationFailed("X-Nonce 已使用过（重放的请求）") from None
+
+
+class PlatformAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = PlatformAuthentication
+    name = "platformSignature"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-Signature",
+            "description": "Codec json: X-App-Id, X-Timestamp (unix ms), X-Nonce (8–64) and X-Signature = hex "
+            'HMAC-SHA256(app secret, app_id + "\\n" + timestamp + "\\n" + nonce + "\\n" + hex sha256(body)). '
+            "Codec sm: the national SM2/SM4 envelope replaces the headers.",
+        }
+
+
+class PlatformRenderer(JSONRenderer):
+    """HTTP 200 replies in the codec's form; anything else as plain JSON (see the module docstring, step 5)."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is not None and response.status_code == 200:
+            return codec.encode_reply(data)
+        return super().render(data, accepted_media_type, renderer_context)
+
+
+class PlatformAPIView(APIView):
+    interface = "org_000"
+    style = "snake"
+    InputSerializer: type[serializers.Serializer] = serializers.Serializer
+
+    authentication_classes = [PlatformAuthentication]
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]  # for the schema only: the body is decoded by the codec, never by DRF
+    renderer_classes = [PlatformRenderer]
+    http_method_names = ["post"]
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # APIView.as_view already exempts CSRF; the inbox row must not roll back with a failed request.
+        return transaction.non_atomic_requests(super().as_view(**initkwargs))
+
+    def handle(self, data: dict, exchange: Exchange) -> dict:
+        raise NotImplementedError
+
+    def error_body(self, message: str, extra: dict | None = None) -> dict:
+        """The refusal shape; also used by apps.core.errors.exception_handler for DRF's own exceptions."""
+        if self.style == "report":
+            return {"ret_code": RET_FAIL, "ret_msg": message}
+        return {"ret_code": RET_FAIL, "ret_msg": message, "result": "fail"}
+
+    def success_body(self, reply: dict) -> dict:
+        if self.style == "report":
+            return {"ret_code": RET_OK, "ret_msg": "成功", **reply}
+        return {"ret_code": RET_OK, "ret_msg": "成功", "result": "succ", **reply}
+
+    def initial(self, request, *args, **kwargs):
+        self._started = time.monotonic()
+        self._crash = ""
+        self.exchange = _store_call(request, self.interface)
+        super().initial(request, *args, **kwargs)  # authentication: request.auth is the decoded body
+        self.exchange.request_body = _loggable(request.auth)
+        self.exchange.save(update_fields=["request_body"])
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.InputSerializer(data=request.auth)
+        try:
+            serializer.is_valid(raise_exception=True)  # ValidationError: the exception handler names the field
+            reply = self.handle(serializer.validated_data, self.exchange)
+        except ApplicationError as exc:
+            return Response(self.error_body(exc.message, exc.extra), status=200)
+        return Response(self.success_body(reply), status=200)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, exceptions.APIException | ApplicationError):
+            return super().handle_exception(exc)
+        self._crash = traceback.format_exc()
+        logger.error("%s crashed: %s", self.interface, mask_text(self._crash))
+        return Response(self.error_body("系统内部错误，请稍后重试"), status=500)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        exchange = getattr(self, "exchange", None)
+        if exchange is not None:
+            _store_reply(exchange, response, self._started, self._crash)
+        return response
+
+
+def _loggable(value):
+    """Masked, and JSON-column safe (Decimal becomes its string, as on the wire)."""
+    return json.loads(dumps(mask_payload(value)))
+
+
+def _store_call(request, interface: str) -> Exchange:
+    raw = request._request.body  # read before DRF's parsers touch the stream
+    try:
+        logged = _loggable(loads(raw))
+    except ValueError:
+        logged = {"_raw": mask_text(raw[:2000].decode("utf-8", errors="replace"))}
+    headers = {
+        name: value
+        for name, value in request.headers.items()
+        if "signature" not in name.lower() and name.lower() not in ("cookie", "authorization")
+    }
+    return Exchange.objects.create(
+        direction=Direction.IN,
+        party=Party.PAYLATER,
+        interface=interface,
+        url=request.path[:300],
+        request_headers=headers,
+        raw_body=raw.decode("utf-8", errors="replace"),
+        request_body=logged if isinstance(logged, dict | list) else {"_raw": logged},
+    )
+
+
+def _store_reply(exchange: Exchange, response, started: float, crash: str) -> None:
+    data = response.data if isinstance(response.data, dict) else {}
+    if crash:
+        outcome = Outcome.FAILED
+    elif response.status_code == 200 and data.get("ret_code") == RET_OK:
+        outcome = Outcome.OK
+    else:
+        outcome = Outcome.REFUSED
+    exchange.response_body = _loggable(data)
+    exchange.http_status = response.status_code
+    exchange.duration_ms = int((time.monotonic() - started) * 1000)
+    exchange.outcome = outcome
+    exchange.error = mask_text(crash) if crash else ("" if outcome == Outcome.OK else str(data.get("ret_msg", "")))
+    exchange.save(update_fields=["response_body", "http_status", "duration_ms", "outcome", "error"])

@@ -1,0 +1,38 @@
+"""Resolver of unknown AMP_HOS_002 refunds, for apps.integrations.recovery.resolve_pending.
+
+The refund is never sent again: AMP_HOS_003 is asked about the same outRefundNo, and only a definite answer
+decides. The recovery service records the verdict and announces it (signals.outcome_resolved).
+"""
+
+from apps.integrations.models import Exchange
+from apps.integrations.paylater import client
+from apps.integrations.paylater.errors import InvalidRequest, UpstreamRefused, UpstreamUnavailable
+from apps.integrations.paylater.types import RefundState
+from apps.integrations.recovery import FAILED, SUCCEEDED, Verdict
+from apps.integrations.transport import BusinessRef
+
+
+def resolve_exchange(exchange: Exchange) -> Verdict | None:
+    """SUCCEEDED if the platform reports the refund done, FAILED if failed or unknown to it, else None."""
+    if exchange.interface != client.INTERFACES["refund"]:
+        return None  # the platform's only money call is the refund
+    sent = exchange.request_body or {}
+    try:
+        result = client.refund_result(
+            amp_trace_id=sent.get("ampTraceId"),
+            trace_id=sent.get("traceId"),
+            out_refund_no=sent.get("outRefundNo"),
+            business=BusinessRef(exchange.business_type, exchange.business_id) if exchange.business_id else None,
+        )
+    except UpstreamRefused as exc:
+        if exc.code in client.REFUND_NOT_FOUND_CODES:
+            return Verdict(final=FAILED, detail=f"平台无此退款 [{exc.code}] {exc.upstream_message}", by=exc.exchange)
+        return None
+    except (UpstreamUnavailable, InvalidRequest):
+        return None
+    by = Exchange.objects.get(pk=result.exchange_id)
+    if result.state == RefundState.DONE:
+        return Verdict(final=SUCCEEDED, detail=f"退款已完成 tradeStatus={result.trade_status}", by=by)
+    if result.state == RefundState.FAILED:
+        return Verdict(final=FAILED, detail=f"退款失败 tradeStatus={result.trade_status}", by=by)
+    return None  # still processing: ask again on the next run
