@@ -162,6 +162,8 @@ class PlatformAPIView(APIView):
         self._started = time.monotonic()
         self._crash = ""
         self.exchange = _store_call(request, self.interface)
+        if request.method.lower() not in self.http_method_names:
+            raise exceptions.MethodNotAllowed(request.method)  # before authentication asks for a body
         super().initial(request, *args, **kwargs)  # authentication: request.auth is the decoded body
         self.exchange.request_body = _loggable(request.auth)
         self.exchange.save(update_fields=["request_body"])
