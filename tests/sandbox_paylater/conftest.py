@@ -55,3 +55,26 @@ def form_token(html: str) -> str:
 
 ZHANG = {"user_name": "张伟", "cert_no": "220102198805060015"}  # signed (CONTRACT.md section 3)
 WANG = {"user_name": "王芳", "cert_no": "220104199203150029"}  # not signed
+
+
+def signature_ok(request) -> bool:
+    """Does a request into the portal carry CONTRACT.md section 4's headers, correctly signed?"""
+    h = request.headers
+    expected = sign_headers(request.get_data(), timestamp=h.get("X-Timestamp"), nonce=h.get("X-Nonce"))
+    return h.get("X-App-Id") == settings.PAYLATER_APP_ID and h.get("X-Signature") == expected["X-Signature"]
+
+
+@pytest.fixture
+def fake_portal(httpserver, sandbox, settings):
+    """A pytest-httpserver standing in for the portal's /api/platform/org_00x while the platform runs live.
+
+    Returns `calls(interface)`: the JSON bodies the platform sent there, each checked for a valid signature.
+    """
+    settings.PORTAL_BASE_URL = httpserver.url_for("").rstrip("/")
+
+    def calls(interface: str) -> list[dict]:
+        found = [req for req, _ in httpserver.log if req.path == f"/api/platform/{interface}"]
+        assert all(signature_ok(req) for req in found), f"{interface}: unsigned or badly signed call"
+        return [json.loads(req.get_data(), parse_float=Decimal) for req in found]
+
+    return calls

@@ -16,7 +16,7 @@ from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ from apps.core.idcard import IdCardError, normalize_idcard
 from apps.core.money import MoneyError, format_money, parse_money
 from apps.sandbox import faults
 from apps.sandbox.models import Fault, Person
+from apps.sandbox.nhsa import engine
 from apps.sandbox.paylater import clock, portal_client
 from apps.sandbox.paylater.models import (
     AccessCode,
@@ -80,13 +81,6 @@ class Refusal(Exception):
         self.code = code
 
 
-def _engine():
-    """The simulated gateway, in-process. Imported on use so the platform's other pages work without it."""
-    from apps.sandbox.nhsa import engine
-
-    return engine
-
-
 def _token() -> str:
     return secrets.token_urlsafe(24)  # 32 URL-safe characters, 192 random bits
 
@@ -95,9 +89,10 @@ def _platform_id(prefix: str) -> str:
     return prefix + uuid.uuid4().hex[:24]
 
 
-def _msgid(org_code: str, serial: int) -> str:
-    """30 characters like the gateway's own: an institution code (12) + yyyyMMddHHmmss + a 4-digit serial."""
-    return f"{org_code[:12]:0<12}{timezone.localtime(clock.now()):%Y%m%d%H%M%S}{serial % 10000:04d}"
+def _msgid(prefix: str, serial: int) -> str:
+    """30 characters like the gateway's own: a sender code (12) + yyyyMMddHHmmss + a 4-digit serial. The
+    platform's prefixes are its own, so its ids never meet the hospital's (which start with its 定点 code)."""
+    return f"{prefix}{timezone.localtime(clock.now()):%Y%m%d%H%M%S}{serial % 10000:04d}"
 
 
 def _check_org(org_code: str) -> None:
@@ -239,7 +234,10 @@ def cashier_checkout(link: CashierLink) -> Checkout:
         raise Refusal("org_002：medfee_sumamt 必须大于 0")
     if not bill.get("mdtrt_id"):
         raise Refusal("org_002：订单缺少 mdtrt_id（医院尚未完成门诊登记）")
-    split = _engine().presettle(person=link.person, medfee_sumamt=amount)
+    try:
+        split = engine.presettle(person=link.person, medfee_sumamt=amount)
+    except engine.Refusal as exc:
+        raise Refusal(f"医保预结算失败：{exc}") from None
     return Checkout(account=account, bill=bill, amount=amount, split=split)
 
 
@@ -268,16 +266,16 @@ def cashier_pay(link: CashierLink) -> PayOutcome:
         )
     except IntegrityError:  # another browser claimed the order a moment ago
         return _already(order_payment(org_code=link.org_code, org_trace_no=link.trace_no))
-    payment.msgid = _msgid(link.org_code, payment.pk)
+    payment.msgid = _msgid("PAYLATERSETL", payment.pk)
     try:
-        setlinfo = _engine().settle_outpatient(
+        setlinfo = engine.settle_outpatient(
             person=link.person,
             mdtrt_id=payment.mdtrt_id,
             medfee_sumamt=checkout.amount,
             paylater=True,
             msgid=payment.msgid,
         )
-    except Exception as exc:  # whatever the gateway refused with, nothing moved: withdraw the claim
+    except engine.Refusal as exc:  # nothing moved: withdraw the claim so the bill can be paid later
         logger.warning("sandbox paylater: settlement of %s refused: %s", payment.org_trace_no, exc)
         payment.delete()
         return PayOutcome(error=f"医保结算失败：{exc}")
@@ -461,13 +459,15 @@ def refund_apply(
             return refund_result(again)
         raise Refusal(f"订单 {org_trace_no} 已全额退款，不能再次退款") from None
     try:
-        reversal = _engine().reverse_outpatient(
-            person=payment.person,
-            mdtrt_id=payment.mdtrt_id,
-            setl_id=payment.setl_id,
-            msgid=_msgid(org_code, refund.pk),
-        )
-    except Exception as exc:  # the gateway refused: nothing moved, withdraw the claim so a retry can try again
+        with transaction.atomic():
+            reversal = engine.reverse_settlement(
+                person=payment.person,
+                setl_id=payment.setl_id,
+                mdtrt_id=payment.mdtrt_id,
+                msgid=_msgid("PAYLATERRFND", refund.pk),
+                infno="2208",
+            )
+    except engine.Refusal as exc:  # nothing moved: withdraw the claim so a retry can try again
         logger.warning("sandbox paylater: reversal of %s refused: %s", payment.setl_id, exc)
         refund.delete()
         raise Refusal(f"医保冲销失败：{exc}") from None
