@@ -125,24 +125,33 @@ def _infcode(value) -> int:
         raise BadReply(f"infcode 不是数字: {value!r}") from None
 
 
+def _read(data, parse: Callable[[dict], object]) -> Reply:
+    if not isinstance(data, dict) or "infcode" not in data:
+        raise BadReply("应答不是医保网关报文（缺少 infcode）")
+    infcode = _infcode(data["infcode"])
+    output = data.get("output") or {}
+    if not isinstance(output, dict):
+        raise BadReply("output 不是对象")
+    return Reply(
+        infcode=infcode,
+        err_msg=str(data.get("err_msg") or ""),
+        warn_msg=str(data.get("warn_msg") or ""),
+        inf_refmsgid=str(data.get("inf_refmsgid") or ""),
+        output=parse(output) if infcode == 0 else None,
+    )
+
+
 def _decoder(parse: Callable[[dict], object]):
-    def decode(response) -> Reply:
+    """transport's decoder: the answer as JSON (that is what the exchange log keeps), checked by reading it.
+
+    The output is read here, not later, so that a "success" whose output cannot be read leaves a money call
+    unknown (and recovery reverses it) rather than half-recorded.
+    """
+
+    def decode(response) -> dict:
         data = transport.loads(response.content)
-        if not isinstance(data, dict) or "infcode" not in data:
-            raise BadReply("应答不是医保网关报文（缺少 infcode）")
-        infcode = _infcode(data["infcode"])
-        output = data.get("output") or {}
-        if not isinstance(output, dict):
-            raise BadReply("output 不是对象")
-        # The output is read inside the decoder: a "success" whose output cannot be read leaves a money call
-        # unknown (so recovery reverses it) rather than half-recorded.
-        return Reply(
-            infcode=infcode,
-            err_msg=str(data.get("err_msg") or ""),
-            warn_msg=str(data.get("warn_msg") or ""),
-            inf_refmsgid=str(data.get("inf_refmsgid") or ""),
-            output=parse(output) if infcode == 0 else None,
-        )
+        _read(data, parse)
+        return data
 
     return decode
 
@@ -195,7 +204,7 @@ def call(
         "sign_no": sign_no,
         "input": input,
     }
-    reply, exchange = transport.post(
+    data, exchange = transport.post(
         party=Party.NHSA,
         interface=infno,
         url=endpoint(),
@@ -207,6 +216,7 @@ def call(
         msgid=msgid,
         business=business,
     )
+    reply = _read(data, parse)
     if reply.infcode != 0:
         transport.exchange_settle(exchange, Outcome.REFUSED, code=reply.infcode, message=reply.err_msg)
         raise UpstreamRefused(
