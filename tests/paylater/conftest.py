@@ -86,7 +86,7 @@ class FakePlatform:
             return json.dumps(envelope, ensure_ascii=False).encode()
         return json.dumps(reply, ensure_ascii=False).encode()
 
-    def answer(self, name: str, reply, *, delay: float = 0.0, status: int = 200):
+    def answer(self, name: str, reply, *, delay: float = 0.0, status: int = 200, content_type="application/json"):
         """`reply`: the business object (encoded per codec), raw bytes, or a callable(decoded request) -> reply."""
 
         def handler(request):
@@ -98,7 +98,7 @@ class FakePlatform:
             body = reply(decoded) if callable(reply) else reply
             if delay:
                 time.sleep(delay)
-            return Response(self._encode(body), status=status, content_type="application/json")
+            return Response(self._encode(body), status=status, content_type=content_type)
 
         self.httpserver.expect_request(self.path(name), method="POST").respond_with_handler(handler)
 

@@ -219,6 +219,18 @@ def test_check_file(platform, codec_name, settings):
     assert Exchange.objects.get().request_body["orgSecret"] == "******"
 
 
+def test_check_file_as_the_raw_file(platform, codec_name):
+    content = "\ufeff订单号,银行订单号\nT1,B1\n".encode()
+    platform.answer("check_file", content, content_type="text/plain; charset=utf-8")
+    assert paylater.check_file(bill_date=datetime.date(2026, 1, 2)) == content
+
+
+def test_check_file_refused(platform):
+    platform.answer("check_file", amp(None, success=False, code="999999", msg="orgSecret 错误"))
+    with pytest.raises(paylater.UpstreamRefused, match="orgSecret"):
+        paylater.check_file(bill_date=datetime.date(2026, 1, 2))
+
+
 def test_check_file_bad_content(platform):
     platform.answer("check_file", amp({"fileContent": "not base64!"}))
     with pytest.raises(paylater.UpstreamUnavailable, match="Base64"):

@@ -64,7 +64,7 @@ def test_timeout_then_resolved_as_done(platform, settings, signals, codec):
 
 def test_refund_unknown_to_the_platform_is_resolved_as_not_done(platform, signals):
     timed_out_refund(platform)
-    platform.answer("refund_result", amp(None, success=False, code="REFUND_NOT_FOUND", msg="无此退款"))
+    platform.answer("refund_result", amp(None, success=False, code="100404", msg="无此退款"))
     [resolution] = recovery.resolve_pending(party="paylater")
     assert resolution.final == recovery.FAILED and not resolution.took_effect
     assert signals[0]["took_effect"] is False

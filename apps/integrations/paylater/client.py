@@ -62,7 +62,7 @@ PUSH_TIMES = ("scheduledTime", "createTime", "updateTime")
 TRADE_STATUS_DONE = {"SUCCESS", "REFUND_SUCCESS"}
 TRADE_STATUS_FAILED = {"FAIL", "FAILED", "REFUND_FAIL", "CLOSED"}
 # [assumed] AMP_HOS_003 respCode for "no refund with this outRefundNo": the refund request never took effect.
-REFUND_NOT_FOUND_CODES = {"REFUND_NOT_FOUND"}
+REFUND_NOT_FOUND_CODES = {"100404"}
 REFUND_FIELDS = {
     "refund_trace_id": "refundTraceId",
     "amp_refund_id": "ampRefundId",
@@ -153,6 +153,7 @@ def _call(
     msgid: str = "",
     business=None,
     log_request: dict | None = None,
+    read: Callable[[object], dict] = lambda response: codec.decode_reply(response.content),
 ) -> tuple[object, Exchange]:
     """Send, check the reply's status and shape, settle the exchange; (parsed result, exchange).
 
@@ -163,7 +164,7 @@ def _call(
     body, headers = codec.encode_request(payload)
 
     def decode(response):
-        reply = codec.decode_reply(response.content)
+        reply = read(response)
         if reply["data"] is not None:
             ok, _, _, inner = status(reply["data"])
             if ok:
@@ -397,9 +398,24 @@ def refund_result(*, amp_trace_id: str, trace_id: str, out_refund_no: str, busin
 # --- getCheckFile [public] ---------------------------------------------------------------------------------
 
 
+def _read_check_file(response) -> dict:
+    """[assumed] getCheckFile answers in one of two forms, both accepted, both giving the file's exact bytes:
+
+    - a JSON reply (Content-Type application/json, through the codec, so also inside the sm envelope): the AMP
+      reply with the file Base64-encoded in `param.fileContent`; a refusal is `success: false` as usual;
+    - anything else (text/plain, application/octet-stream): the body is the file itself, unsigned, as bill
+      downloads of other payment platforms are. Its bytes are kept whatever its encoding (UTF-8, BOM, GBK):
+      the importer detects that.
+
+    The raw form is rewritten into the JSON form here so the rest of the adapter sees one shape.
+    """
+    if response.headers.get("Content-Type", "").split(";")[0].strip().lower() == "application/json":
+        return codec.decode_reply(response.content)
+    param = {"fileContent": base64.b64encode(response.content).decode()}
+    return {"envelope": {}, "data": {"success": True, "respCode": "", "respMsg": "文件", "param": param}}
+
+
 def _parse_check_file(param: dict) -> bytes:
-    """[assumed] The file travels Base64-encoded in `param.fileContent`: JSON works in both codecs, and Base64
-    keeps the bytes exact whatever the file's encoding (UTF-8, BOM, GBK), which the importer detects itself."""
     content = param.get("fileContent")
     if not isinstance(content, str):
         raise BadReply("应答缺少 fileContent")
@@ -426,5 +442,6 @@ def check_file(*, bill_date: date) -> bytes:
         status=_amp_status,
         parse=_parse_check_file,
         log_request=payload | {"orgSecret": "******"},  # a credential: not for the exchange log
+        read=_read_check_file,
     )
     return content
