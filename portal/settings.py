@@ -119,7 +119,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     Q_CLUSTER = {"name": "portal", "workers": 2, "timeout": 120, "retry": 180, "orm": "default", "poll": 1}
-Q_CLUSTER |= {"catch_up": False, "ack_failures": True, "max_attempts": 1}
+# "label" is also the worker's section title in the admin.
+Q_CLUSTER |= {"label": "后台任务", "catch_up": False, "ack_failures": True, "max_attempts": 1}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -38,7 +38,8 @@ def sync_role_permissions() -> None:
 
 
 def user_roles(user) -> set[str]:
-    if not user.is_authenticated:
+    # DRF views leave request.user as None for anonymous callers (UNAUTHENTICATED_USER = None).
+    if user is None or not user.is_authenticated:
         return set()
     if user.is_superuser:
         return set(ROLE_LABELS)

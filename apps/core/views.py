@@ -23,6 +23,8 @@ ROLE_SCREENS = {
     FINANCE: [
         ("资金流水", "ledger:movements", "所有结算、押金、退费的唯一记录"),
         ("接口交换日志", "admin:integrations_exchange_changelist", "与平台、医保网关的每一次交换"),
+        ("线上挂号订单", "outpatient:registrations", "挂号订单的支付状态与接口轨迹"),
+        ("待发送患者消息", "guidance:outbox", "未送达先医后付平台的患者消息"),
         ("每日对账", "soon:reconciliation", "对账文件下载、匹配与差异处理"),
     ],
     PURCHASING: [

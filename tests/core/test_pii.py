@@ -137,7 +137,7 @@ def test_patient_search_by_name_and_full_idcard(demo):
 def test_search_page_shows_masked_values_only(login, query):
     client = login("cashier")
     assert 'method="post"' in client.get("/patients/").content.decode()  # a 身份证号 stays out of URLs
-    response = client.post("/patients/", {"q": query})
+    response = client.post("/patients/", {"q": query}, follow=True)
     assert response.status_code == 200
     html = response.content.decode()
     shown = [p for p in DEMO_PATIENTS if p["name"].startswith(query) or p["certno"] == query]
