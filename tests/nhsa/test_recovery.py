@@ -1,0 +1,117 @@
+"""resolve_pending beyond the fault matrix: the command, two workers at once, a failing receiver, a party
+without a resolver."""
+
+import logging
+import threading
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from apps.integrations import recovery
+from apps.integrations.models import Exchange, Outcome, RecoveryClaim
+from apps.integrations.nhsa import client
+from apps.integrations.signals import outcome_resolved
+from apps.integrations.transport import UpstreamUnknownOutcome
+from apps.sandbox.models import FaultMode
+from apps.sandbox.nhsa.models import Settlement
+
+from .conftest import OPTER, balance, fault, outpatient_bill, register
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _unknown_settlement(person) -> Exchange:
+    mdtrt_id = register(person)
+    fault("2207", FaultMode.TRUNCATED)
+    with pytest.raises(UpstreamUnknownOutcome):
+        client.settle_outpatient(
+            opter=OPTER, insuplc_admdvs=person.insuplc_admdvs, bill=outpatient_bill(person, mdtrt_id)
+        )
+    return Exchange.objects.get(interface="2207", outcome=Outcome.UNKNOWN)
+
+
+def test_command_prints_each_resolution_and_a_summary(zhang):
+    original = _unknown_settlement(zhang)
+    out = StringIO()
+    call_command("resolve_pending", stdout=out)
+    lines = out.getvalue().strip().splitlines()
+    assert len(lines) == 2 and original.msgid in lines[0] and "已冲正" in lines[0]
+    assert lines[1] == "已处理 1 笔，仍待处理 0 笔"
+    out = StringIO()
+    call_command("resolve_pending", stdout=out)
+    assert out.getvalue().strip() == "已处理 0 笔，仍待处理 0 笔"
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"), [(["--party", "bank"], "--party"), (["--older-than", "soon"], "--older-than")]
+)
+def test_command_refuses_bad_input_and_changes_nothing(zhang, args, reason):
+    original = _unknown_settlement(zhang)
+    with pytest.raises(CommandError, match=reason):
+        call_command("resolve_pending", *args)
+    original.refresh_from_db()
+    assert original.resolved_at is None and not Exchange.objects.filter(interface="2601").exists()
+
+
+def test_older_than_leaves_fresh_exchanges_alone(zhang):
+    _unknown_settlement(zhang)
+    assert recovery.resolve_pending(older_than_seconds=3600) == []
+    assert len(recovery.resolve_pending()) == 1
+
+
+def test_a_failing_receiver_rolls_the_resolution_back_for_the_next_run(zhang):
+    original = _unknown_settlement(zhang)
+
+    def broken(sender, **kwargs):
+        raise RuntimeError("business app down")
+
+    outcome_resolved.connect(broken, weak=False)
+    try:
+        assert recovery.resolve_pending() == []
+    finally:
+        outcome_resolved.disconnect(broken)
+    original.refresh_from_db()
+    assert original.resolved_at is None and "business app down" in RecoveryClaim.objects.get().last_note
+    # The gateway did undo it; the next run learns that from the second 2601 and records it.
+    assert Settlement.objects.get().status == Settlement.Status.REVERSED
+    [resolution] = recovery.resolve_pending()
+    assert resolution.final == recovery.REVERSED and "已冲正" in resolution.detail
+    assert balance(zhang) == 800
+
+
+def test_a_party_without_a_resolver_is_skipped_and_logged(db, caplog):
+    ghost = Exchange.objects.create(direction="out", party="ghost", interface="X1", money=True, outcome=Outcome.UNKNOWN)
+    with caplog.at_level(logging.WARNING, logger="apps.integrations.recovery"):
+        assert recovery.resolve_pending() == []
+    assert "ghost" in caplog.text
+    ghost.refresh_from_db()
+    assert ghost.resolved_at is None and not RecoveryClaim.objects.exists()
+
+
+def test_two_workers_resolve_an_exchange_once(zhang):
+    original = _unknown_settlement(zhang)
+    results, barrier = [], threading.Barrier(2)
+
+    def worker():
+        try:
+            barrier.wait()
+            results.extend(recovery.resolve_pending())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [r.exchange_id for r in results] == [original.pk]
+    assert Exchange.objects.filter(interface="2601").count() == 1
+
+
+def test_a_live_claim_keeps_other_workers_off(zhang):
+    original = _unknown_settlement(zhang)
+    assert recovery._claim(original) is not None
+    assert recovery.resolve_pending() == []
+    assert not Exchange.objects.filter(interface="2601").exists()
