@@ -7,6 +7,7 @@ field by field against INTERFACES.md section 2.
 
 import datetime
 import time
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
@@ -228,3 +229,19 @@ def test_refund_is_full_only_idempotent_and_in_the_check_file(call, sandbox, bil
     assert paid.split(",")[0] == TRACE and paid.split(",")[5] == "120.50"
     assert refunded.split(",")[0] == "R-1" and refunded.split(",")[5] == "-120.50"
     assert datetime.datetime.strptime(paid.split(",")[2], "%Y-%m-%d %H:%M:%S")
+
+
+def test_two_confirms_at_once_settle_once(call, sandbox, bill, fake_portal):
+    url = cashier_url(call, sandbox)
+    forms = []
+    for _ in range(2):
+        browser = requests.Session()
+        page = browser.get(url, params={"backUrl": BACK}, timeout=10)
+        token = parse_qs(urlsplit(page.url).query)["queryStr"][0]
+        forms.append((browser, page.url.split("?")[0], {"csrfmiddlewaretoken": form_token(page.text),
+                                                          "queryStr": token, "backUrl": BACK}))  # fmt: skip
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda f: f[0].post(f[1], data=f[2], allow_redirects=False, timeout=20), forms))
+    assert sorted(a.status_code for a in answers) == [200, 302]  # one paid, the other shown the payment
+    assert Payment.objects.count() == 1 and Settlement.objects.count() == 1
+    assert len(fake_portal("org_003")) == 1

@@ -6,7 +6,7 @@ settings.PAYLATER_CODEC (read at call time).
 - `sm`: the national envelope of INTERFACES.md 1.7 `{appId, encType, signType, version, timestamp, encData,
   signData}`, built from apps.core.smcrypto. The portal signs with its key (we verify with
   SANDBOX_SM2_PORTAL_PUBLIC_KEY); we sign with SANDBOX_SM2_PRIVATE_KEY. [assumed] Replies use the national
-  response envelope `{code: 0, message, success: true, appId, encType, signType, version, timestamp, encData,
+  response envelope `{code: "0", message, success: true, appId, encType, signType, version, timestamp, encData,
   signData}`; a refused call (bad signature) answers plain JSON, since nothing can be trusted to encrypt it.
 
 This is the platform's own code: the sandbox never imports the portal's adapter (apps/integrations/**).
@@ -74,13 +74,18 @@ def _check_hmac_headers(request) -> None:
     expected = smcrypto.hmac_signature(settings.PAYLATER_APP_SECRET, app_id, timestamp, nonce, request.body)
     if not hmac.compare_digest(signature, expected):
         raise CallRefused("X-Signature 签名错误")
-    # Remembered only after the signature checks out, so strangers cannot fill the table.
+    _remember(app_id, nonce, "X-Nonce")
+
+
+def _remember(app_id: str, nonce: str, field: str) -> None:
+    """Refuse a nonce seen within the window. Called only after the signature checks out, so strangers
+    cannot fill the table."""
     now = timezone.now()
     SeenNonce.objects.filter(seen_at__lt=now - timedelta(seconds=_window())).delete()
     try:
         SeenNonce.objects.create(app_id=app_id, nonce=nonce, seen_at=now)
     except IntegrityError:
-        raise CallRefused("X-Nonce 已使用过（重放）") from None
+        raise CallRefused(f"{field} 已使用过（重放）") from None
 
 
 def _sm_timestamp_ok(value: str) -> bool:
@@ -114,6 +119,11 @@ def _sm_open(envelope: dict) -> dict:
         raise CallRefused(f"国密报文无效：{exc}") from None
 
 
+def _sm_remember(envelope: dict) -> None:
+    # The envelope has no nonce; its signature is unique per message (SM2 draws a fresh k), so it serves as one.
+    _remember(settings.PAYLATER_APP_ID, smcrypto.sm3_hex(envelope["signData"].encode()), "signData")
+
+
 def _sm_seal(data: dict, **outer) -> dict:
     return smcrypto.sm_seal(
         json.loads(dumps(data), parse_float=Decimal),  # dates and the like as the wire carries them
@@ -129,7 +139,10 @@ def _sm_seal(data: dict, **outer) -> dict:
 def read_call(request) -> dict:
     """The authenticated JSON object the portal sent, or CallRefused."""
     if settings.PAYLATER_CODEC == "sm":
-        return _sm_open(_loads_object(request.body))
+        envelope = _loads_object(request.body)
+        data = _sm_open(envelope)
+        _sm_remember(envelope)
+        return data
     _check_hmac_headers(request)
     return _loads_object(request.body)
 
@@ -137,7 +150,7 @@ def read_call(request) -> dict:
 def reply(data: dict, *, status: int = 200) -> HttpResponse:
     """A JSON reply to the portal, enveloped when the codec is `sm`."""
     if settings.PAYLATER_CODEC == "sm" and status == 200:
-        data = _sm_seal(data, code=0, message="成功", success=True)
+        data = _sm_seal(data, code="0", message="成功", success=True)
     return HttpResponse(dumps(data), status=status, content_type="application/json; charset=utf-8")
 
 
