@@ -23,7 +23,7 @@ from django.utils import timezone
 from apps.core.idcard import IdCardError, normalize_idcard
 from apps.core.money import MoneyError, format_money, parse_money
 from apps.sandbox import faults
-from apps.sandbox.models import Fault, Person
+from apps.sandbox.models import Fault, FaultMode, Person
 from apps.sandbox.nhsa import engine
 from apps.sandbox.paylater import clock, portal_client
 from apps.sandbox.paylater.models import (
@@ -95,9 +95,9 @@ def _msgid(prefix: str, serial: int) -> str:
     return f"{prefix}{timezone.localtime(clock.now()):%Y%m%d%H%M%S}{serial % 10000:04d}"
 
 
-def _check_org(org_code: str) -> None:
+def _check_org(org_code: str, field: str = "org_code") -> None:
     if org_code != settings.ORG_CODE:
-        raise Refusal(f"org_code：机构 {org_code} 未开通先医后付")
+        raise Refusal(f"{field}：机构 {org_code} 未开通先医后付")
 
 
 def person_identify(*, name: str, certno: str, name_field: str = "user_name", certno_field: str = "cert_no"):
@@ -370,7 +370,7 @@ def org_003_resend(payment_id: int) -> bool:
 
 def message_receive(*, fields: dict) -> bool:
     """Store a pushed message; False when the same (medOrgOrd, pushType, orderStatus) was stored before."""
-    _check_org(fields["orgCode"])
+    _check_org(fields["orgCode"], "orgCode")
     person = person_identify(
         name=fields["patientName"], certno=fields["idNo"], name_field="patientName", certno_field="idNo"
     )
@@ -426,7 +426,7 @@ def refund_apply(
     org_refund_sn: str = "",
 ) -> dict:
     """Refund a whole payment by reversing its settlement; a repeated outRefundNo answers the first answer."""
-    _check_org(org_code)
+    _check_org(org_code, "orgCode")
     if refund_type != "02":
         raise Refusal("refundType：仅支持全额退款（02）")
     existing = Refund.objects.select_related("payment").filter(org_code=org_code, out_refund_no=out_refund_no).first()
@@ -495,7 +495,7 @@ def refund_result(refund: Refund) -> dict:
 
 
 def refund_query(*, org_code: str, out_refund_no: str) -> dict:
-    _check_org(org_code)
+    _check_org(org_code, "orgCode")
     refund = Refund.objects.select_related("payment").filter(org_code=org_code, out_refund_no=out_refund_no).first()
     if refund is None:
         raise Refusal(f"未找到退款申请 {out_refund_no}", code=REFUND_NOT_FOUND)
@@ -515,7 +515,7 @@ def check_file_build(*, org_code: str, bill_date: date) -> str:
     [assumed] Column 1 is the hospital's org_trace_no for payments and its outRefundNo for refunds; the amount
     is the order total (medfee_sumamt, as org_003 feesum_amt), negative on refund lines; status SUCCESS.
     """
-    _check_org(org_code)
+    _check_org(org_code, "orgCode")
     start = timezone.make_aware(datetime.combine(bill_date, datetime.min.time()))
     end = start + timedelta(days=1)
     lines = [CHECK_FILE_HEADER]
@@ -540,6 +540,8 @@ def check_file_build(*, org_code: str, bill_date: date) -> str:
 def fault_set(*, interface: str, mode: str, remaining: int | None, delay_seconds: float) -> Fault:
     if interface not in FAULT_INTERFACES + CALLBACK_INTERFACES:
         raise Refusal(f"未知的接口 {interface}")
+    if interface in CALLBACK_INTERFACES and mode != FaultMode.DUPLICATE_CALLBACK:
+        raise Refusal(f"{interface} 是平台发出的回调，只能设置“回调发送两次”")
     return Fault.objects.create(
         party="paylater", interface=interface, mode=mode, remaining=remaining, delay_seconds=delay_seconds
     )

@@ -112,10 +112,13 @@ def phone(request):
 
 @require_POST
 def phone_pay(request):
+    message_id = request.POST.get("message", "")
     try:
-        outcome = services.phone_pay(message_id=int(request.POST.get("message", "0") or 0))
-    except (Refusal, ValueError) as exc:
-        return _refused(request, exc if isinstance(exc, Refusal) else Refusal("消息编号无效"))
+        if not message_id.isdigit():
+            raise Refusal("消息编号无效")
+        outcome = services.phone_pay(message_id=int(message_id))
+    except Refusal as exc:
+        return _refused(request, exc)
     return _result(request, outcome, "")
 
 
