@@ -19,6 +19,8 @@ urlpatterns = [
     path("patients/", include("apps.patients.urls")),
     path("ledger/", include("apps.ledger.urls")),
     path("api/platform/", include("portal.platform_urls")),
+    path("guidance/", include("apps.guidance.urls")),
+    path("", include("apps.outpatient.urls")),
 ]
 if settings.SANDBOX_ENABLED:
     urlpatterns.append(path("sandbox/", include("apps.sandbox.urls")))

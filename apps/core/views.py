@@ -17,6 +17,7 @@ ROLE_SCREENS = {
         ("住院押金缴退", "soon:inpatient-deposit", "C2304 预交金支付 / C2305 退费"),
     ],
     DOCTOR: [
+        ("今日线上挂号", "outpatient:registrations", "查看本科室线上挂号与候诊号"),
         ("诊间结算", "soon:clinic-settlement", "开方后 2207B 免密结算或推送待结算"),
         ("患者查询", "patients:search", "查看患者签约状态"),
     ],

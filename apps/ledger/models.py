@@ -2,8 +2,8 @@
 is one MoneyMovement row; reconciliation reads nothing else."""
 
 from django.db import models
-from simple_history.models import HistoricalRecords
 
+from apps.core.history import history_records
 from apps.core.money import MoneyField
 
 
@@ -57,7 +57,7 @@ class MoneyMovement(models.Model):
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
     note = models.CharField("备注", max_length=200, blank=True, default="")
 
-    history = HistoricalRecords()
+    history = history_records()
 
     class Meta:
         verbose_name = "资金记录"

@@ -1,5 +1,6 @@
 from django.db import models
 
+from apps.core.history import history_records
 from apps.core.money import MoneyField
 
 
@@ -67,3 +68,78 @@ class Schedule(models.Model):
     @property
     def remaining(self) -> int:
         return self.capacity - self.booked
+
+
+class OrderState(models.TextChoices):
+    CREATED = "created", "已创建"
+    AWAITING_SIGNATURE = "awaiting_signature", "待签约"
+    AWAITING_PAYMENT = "awaiting_payment", "待支付"
+    PAID = "paid", "已支付"
+    FAILED = "failed", "支付失败"
+    EXPIRED = "expired", "已过期"
+    CANCELLED = "cancelled", "已取消"
+
+
+# Forward-only. A settlement (org_003) is the truth about money, so it may still land on an order that expired or
+# was cancelled while the patient was at the platform's cashier; such an order is flagged for staff.
+ORDER_TRANSITIONS = {
+    OrderState.CREATED: {OrderState.AWAITING_SIGNATURE, OrderState.AWAITING_PAYMENT, OrderState.FAILED,
+                         OrderState.EXPIRED, OrderState.CANCELLED},
+    OrderState.AWAITING_SIGNATURE: {OrderState.AWAITING_PAYMENT, OrderState.EXPIRED, OrderState.CANCELLED},
+    OrderState.AWAITING_PAYMENT: {OrderState.PAID, OrderState.FAILED, OrderState.EXPIRED, OrderState.CANCELLED},
+    OrderState.EXPIRED: {OrderState.PAID},
+    OrderState.CANCELLED: {OrderState.PAID},
+    OrderState.FAILED: {OrderState.PAID},
+    OrderState.PAID: set(),
+}  # fmt: skip
+UNPAID_STATES = (OrderState.CREATED, OrderState.AWAITING_SIGNATURE, OrderState.AWAITING_PAYMENT)
+
+
+class RegistrationOrder(models.Model):
+    """An online registration paid after care through the platform (guide section 1)."""
+
+    trace_no = models.CharField("机构跟踪号", max_length=64, unique=True)
+    token = models.CharField("访问令牌", max_length=64, unique=True, editable=False)
+    patient = models.ForeignKey(
+        "patients.Patient", verbose_name="患者", on_delete=models.PROTECT, related_name="registrations"
+    )
+    schedule = models.ForeignKey(Schedule, verbose_name="排班", on_delete=models.PROTECT, related_name="orders")
+    fee = MoneyField("挂号费")
+    queue_no = models.PositiveSmallIntegerField("候诊号")
+    state = models.CharField(
+        "状态", max_length=20, choices=OrderState.choices, default=OrderState.CREATED, db_index=True
+    )
+    expires_at = models.DateTimeField("支付截止时间")
+    mdtrt_id = models.CharField("就诊ID", max_length=40, blank=True, default="")
+    # Claim taken while the visit is being registered with the gateway (2201), so that two concurrent org_002
+    # calls register it once without holding a database lock across the HTTP call.
+    visit_claimed_at = models.DateTimeField("登记占用时间", null=True, blank=True)
+    paid_at = models.DateTimeField("支付时间", null=True, blank=True)
+    settlement = models.OneToOneField(
+        "ledger.MoneyMovement",
+        verbose_name="结算记录",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registration",
+    )
+    settlement_fingerprint = models.CharField("结算内容指纹", max_length=64, blank=True, default="")
+    settlement_reply = models.JSONField("org_003 应答", null=True, blank=True)
+    needs_review = models.BooleanField("需人工核查", default=False, db_index=True)
+    review_note = models.CharField("核查说明", max_length=300, blank=True, default="")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = history_records()
+
+    class Meta:
+        verbose_name = "线上挂号订单"
+        verbose_name_plural = "线上挂号订单"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.trace_no
+
+    @property
+    def is_unpaid(self) -> bool:
+        return self.state in UNPAID_STATES

@@ -1,8 +1,8 @@
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from apps.core import pii
 from apps.core.fields import EncryptedTextField
+from apps.core.history import history_records
 
 
 class CertType(models.TextChoices):
@@ -38,7 +38,7 @@ class Patient(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["certno", "phone"])
+    history = history_records(excluded_fields=["certno", "phone"])
 
     class Meta:
         verbose_name = "患者"

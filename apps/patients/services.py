@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from apps.core.errors import ApplicationError
 from apps.core.idcard import IdCardError, normalize_idcard
+from apps.integrations.paylater import client as paylater
 from apps.patients.models import CertType, Patient, SignStatus
 from apps.patients.selectors import patient_get_by_certno
 
@@ -35,3 +36,20 @@ def patient_record_sign_status(*, patient: Patient, signed: bool) -> Patient:
     patient.sign_checked_at = timezone.now()
     patient.save(update_fields=["sign_status", "sign_checked_at", "certno_hash", "phone_hash", "updated_at"])
     return patient
+
+
+def patient_check_signature(*, patient: Patient, business=None) -> paylater.SignStatusResult:
+    """Ask the platform (附录五) and remember the answer with its time."""
+    result = paylater.sign_status(user_name=patient.name, cert_no=patient.certno, business=business)
+    patient_record_sign_status(patient=patient, signed=result.signed)
+    return result
+
+
+def patient_sign_url(*, patient: Patient, back_url: str) -> str | None:
+    """The platform's signing page with our return address, or None when already signed."""
+    result = patient_check_signature(patient=patient)
+    if result.signed:
+        return None
+    if not result.sign_url:
+        raise ApplicationError("平台未返回签约地址，请稍后再试")
+    return paylater.with_back_url(result.sign_url, back_url)

@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from apps.core.admin import ReadOnlyAdminMixin
+from apps.guidance.models import OutboxMessage
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "med_org_ord",
+        "push_type",
+        "order_status",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+    ]
+    list_filter = ["push_type", "state"]
+    search_fields = ["med_org_ord", "business_id"]
+    exclude = ["body"]

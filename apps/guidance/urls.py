@@ -1,0 +1,9 @@
+from django.urls import path
+
+from apps.guidance import views
+
+app_name = "guidance"
+urlpatterns = [
+    path("outbox/", views.outbox_list, name="outbox"),
+    path("outbox/<int:message_id>/retry/", views.outbox_retry, name="outbox_retry"),
+]

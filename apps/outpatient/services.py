@@ -1,0 +1,371 @@
+"""Online registration paid after care (guide section 1): orders, signing, the cashier, the return, org_002/003."""
+
+import datetime
+import hashlib
+import json
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.core.errors import ApplicationError
+from apps.core.money import format_money
+from apps.guidance.services import message_enqueue
+from apps.integrations.nhsa import client as nhsa
+from apps.integrations.paylater import client as paylater
+from apps.integrations.transport import BusinessRef, UpstreamError, UpstreamRefused
+from apps.ledger.models import Channel, Kind, MoneyMovement, Status
+from apps.outpatient import messages as order_messages
+from apps.outpatient.models import ORDER_TRANSITIONS, UNPAID_STATES, OrderState, RegistrationOrder, Schedule
+from apps.patients.services import patient_check_signature, patient_get_or_create
+
+log = logging.getLogger(__name__)
+
+VISIT_CLAIM_TTL = datetime.timedelta(seconds=60)
+
+
+def _transition(order: RegistrationOrder, to: str) -> None:
+    if to not in ORDER_TRANSITIONS[order.state]:
+        raise ApplicationError(f"订单状态为「{order.get_state_display()}」，不能变为「{OrderState(to).label}」")
+    order.state = to
+
+
+def _new_trace_no() -> str:
+    return f"REG{timezone.localtime():%Y%m%d%H%M%S}{secrets.token_hex(6).upper()}"
+
+
+def _url(name: str, *args) -> str:
+    """An absolute URL on the portal's configured origin; never built from the request."""
+    return settings.PORTAL_BASE_URL + reverse(name, args=args)
+
+
+# --- Creating an order ----------------------------------------------------------------------------------------
+
+
+def order_create(*, name: str, certno: str, schedule_id: int) -> RegistrationOrder:
+    """Reserve a place in the schedule and create the order; the patient is found or created by 身份证号."""
+    patient = patient_get_or_create(name=name, certno=certno)
+    today = timezone.localdate()
+    with transaction.atomic():
+        taken = Schedule.objects.filter(
+            pk=schedule_id, date__gte=today, date__lte=today + datetime.timedelta(days=7), booked__lt=F("capacity")
+        ).update(booked=F("booked") + 1)
+        if not taken:
+            raise ApplicationError("该号源已约满或不可预约，请选择其他时段", {"field": "schedule"})
+        schedule = Schedule.objects.get(pk=schedule_id)
+        return RegistrationOrder.objects.create(
+            trace_no=_new_trace_no(),
+            token=secrets.token_urlsafe(24),
+            patient=patient,
+            schedule=schedule,
+            fee=schedule.fee,
+            queue_no=schedule.booked,
+            expires_at=timezone.now() + datetime.timedelta(minutes=settings.REGISTRATION_ORDER_TTL_MINUTES),
+        )
+
+
+def _release_place(order: RegistrationOrder) -> None:
+    Schedule.objects.filter(pk=order.schedule_id, booked__gt=0).update(booked=F("booked") - 1)
+
+
+# --- Signing and paying -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """Where the patient's browser goes next: an outside URL, or back to the order page with a message."""
+
+    redirect_to: str | None = None
+    message: str = ""
+
+
+def _locked(order: RegistrationOrder) -> RegistrationOrder:
+    return RegistrationOrder.objects.select_for_update().get(pk=order.pk)
+
+
+def order_proceed(*, order: RegistrationOrder) -> Step:
+    """Move the order on: ask 附录五 and send the patient to sign, or ask 附录一 and send them to the cashier.
+
+    Called on submission, on return from signing (the query string proves nothing, so 附录五 is asked again),
+    and when the patient presses "pay".
+    """
+    order = _expire_if_due(order)
+    if not order.is_unpaid:
+        return Step(message=f"订单{order.get_state_display()}。")
+    ref = BusinessRef.of(order)
+    try:
+        signature = patient_check_signature(patient=order.patient, business=ref)
+    except UpstreamError as exc:
+        log.warning("sign status for %s failed: %s", order.trace_no, exc)
+        return Step(message="暂时无法连接先医后付平台，请稍后重试。")
+    with transaction.atomic():
+        order = _locked(order)
+        if not order.is_unpaid:
+            return Step(message=f"订单{order.get_state_display()}。")
+        target = OrderState.AWAITING_PAYMENT if signature.signed else OrderState.AWAITING_SIGNATURE
+        if order.state != target:
+            _transition(order, target)
+            order.save(update_fields=["state", "updated_at"])
+    if not signature.signed:
+        if not signature.sign_url:
+            return Step(message="您尚未签约先医后付，平台暂未提供签约地址，请稍后重试。")
+        return Step(
+            redirect_to=paylater.with_back_url(signature.sign_url, _url("outpatient:order_signed", order.token))
+        )
+    try:
+        link = paylater.cashier_link(
+            user_name=order.patient.name, cert_no=order.patient.certno, trace_no=order.trace_no, business=ref
+        )
+    except UpstreamRefused as exc:
+        return Step(message=f"平台未能打开收银台：{exc.upstream_message or exc}。")
+    except UpstreamError:
+        return Step(message="暂时无法连接先医后付平台，请稍后重试。")
+    return Step(redirect_to=paylater.with_back_url(link, _url("outpatient:order_return", order.token)))
+
+
+def order_handle_return(*, order: RegistrationOrder, access_code: str, status: str) -> str:
+    """The platform sent the browser back with `status` and `access_code`. Only 附录四 can say "paid".
+
+    Returns the message to show on the clean result page. Nothing changes unless the platform confirms that
+    this code belongs to this order and the payment succeeded.
+    """
+    if order.state == OrderState.PAID:
+        return "支付成功，挂号已确认。"
+    if not access_code or len(access_code) > 32 or not access_code.isascii():
+        return "未收到有效的支付凭证。如已付款，请稍候刷新本页；否则请重新支付。"
+    try:
+        info = paylater.pay_info(access_code=access_code, business=BusinessRef.of(order))
+    except UpstreamRefused:
+        return "支付凭证已失效或无效（凭证仅在支付后10分钟内有效）。如已付款，请稍候刷新本页查看结果。"
+    except UpstreamError:
+        return "暂时无法向平台确认支付结果，请稍候刷新本页。"
+    if info.org_trace_no != order.trace_no:
+        log.warning("access code for %s presented on order %s", info.org_trace_no, order.trace_no)
+        return "该支付凭证不属于本订单，订单状态未改变。"
+    if info.pay_result != 1:
+        with transaction.atomic():
+            order = _locked(order)
+            if order.state == OrderState.AWAITING_PAYMENT:
+                _transition(order, OrderState.FAILED)
+                order.save(update_fields=["state", "updated_at"])
+                _release_place(order)
+        return "平台确认本次支付未成功，挂号未完成，请重新挂号。"
+    with transaction.atomic():
+        order = _locked(order)
+        if order.state != OrderState.PAID:
+            if info.mdtrt_id and not order.mdtrt_id:
+                order.mdtrt_id = info.mdtrt_id
+            _mark_paid(order, reason="附录四确认支付成功")
+    return "支付成功，挂号已确认。"
+
+
+def _mark_paid(order: RegistrationOrder, *, reason: str) -> None:
+    """Within a transaction holding the order's lock: paid, messages queued, odd cases flagged."""
+    was = order.state
+    _transition(order, OrderState.PAID)
+    order.paid_at = order.paid_at or timezone.now()
+    if was in (OrderState.EXPIRED, OrderState.CANCELLED, OrderState.FAILED):
+        order.needs_review = True
+        order.review_note = f"订单{OrderState(was).label}后收到支付（{reason}），请核实号源或办理退费"[:300]
+    order.save()
+    for body in order_messages.paid_messages(order):
+        message_enqueue(body=body, business=order)
+
+
+# --- Cancelling and expiring ------------------------------------------------------------------------------------
+
+
+def order_cancel(*, order: RegistrationOrder) -> RegistrationOrder:
+    with transaction.atomic():
+        order = _locked(order)
+        if not order.is_unpaid:
+            raise ApplicationError(f"订单{order.get_state_display()}，只能取消未支付的订单")
+        _transition(order, OrderState.CANCELLED)
+        order.save(update_fields=["state", "updated_at"])
+        _release_place(order)
+    return order
+
+
+def _expire_if_due(order: RegistrationOrder) -> RegistrationOrder:
+    if order.is_unpaid and order.expires_at <= timezone.now():
+        with transaction.atomic():
+            order = _locked(order)
+            if order.is_unpaid and order.expires_at <= timezone.now():
+                _transition(order, OrderState.EXPIRED)
+                order.save(update_fields=["state", "updated_at"])
+                _release_place(order)
+    return order
+
+
+def order_expire_check(*, order: RegistrationOrder) -> RegistrationOrder:
+    """The order as it stands now: an unpaid order past its time is expired on the spot."""
+    return _expire_if_due(order)
+
+
+def orders_expire_due() -> int:
+    due = RegistrationOrder.objects.filter(state__in=UNPAID_STATES, expires_at__lte=timezone.now())
+    return sum(_expire_if_due(order).state == OrderState.EXPIRED for order in due)
+
+
+# --- org_002: the gateway visit behind a bill -----------------------------------------------------------------
+
+
+def visit_ensure_registered(*, order: RegistrationOrder, wait_seconds: float = 10.0) -> str:
+    """The order's `mdtrt_id`, registering the outpatient visit with the gateway (2201) the first time.
+
+    Two concurrent callers register once: the first claims the order with a conditional UPDATE (no lock is held
+    across the HTTP call, which matters on SQLite), the other waits for the claim holder's answer.
+    """
+
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        order.refresh_from_db(fields=["mdtrt_id", "visit_claimed_at"])
+        if order.mdtrt_id:
+            return order.mdtrt_id
+        now = timezone.now()
+        claimed = (
+            RegistrationOrder.objects.filter(pk=order.pk, mdtrt_id="")
+            .filter(_claim_free(now))
+            .update(visit_claimed_at=now)
+        )
+        if claimed:
+            break
+        if time.monotonic() > deadline:
+            raise ApplicationError("就诊登记正在进行中，请稍后重试")
+        time.sleep(0.2)
+    try:
+        patient = order.patient
+        if not patient.psn_no or not patient.insuplc_admdvs:
+            person = nhsa.person_info(
+                opter="system",
+                mdtrt_cert_type=patient.mdtrt_cert_type,
+                mdtrt_cert_no=patient.certno,
+                certno=patient.certno,
+                psn_name=patient.name,
+                business=BusinessRef.of(order),
+            )
+            insurance = person.insurance(patient.insutype or None) or person.insurance()
+            if insurance is None:
+                raise ApplicationError("医保信息平台未返回该患者的参保信息，无法登记就诊")
+            patient.psn_no, patient.insutype = person.psn_no, insurance.insutype
+            patient.insuplc_admdvs = insurance.insuplc_admdvs
+            patient.save(update_fields=["psn_no", "insutype", "insuplc_admdvs", "certno_hash", "phone_hash"])
+        schedule = order.schedule
+        doctor, dept = schedule.doctor, schedule.doctor.department
+        visit = nhsa.register_outpatient(
+            opter="system",
+            insuplc_admdvs=patient.insuplc_admdvs,
+            psn_no=patient.psn_no,
+            insutype=patient.insutype,
+            begntime=timezone.localtime(),
+            mdtrt_cert_type=patient.mdtrt_cert_type,
+            mdtrt_cert_no=patient.certno,
+            ipt_otp_no=order.trace_no[-30:],
+            atddr_no=doctor.code,
+            dr_name=doctor.name,
+            dept_code=dept.code,
+            dept_name=dept.name,
+            caty=dept.caty,
+            business=BusinessRef.of(order),
+        )
+    except (UpstreamError, ApplicationError) as exc:
+        RegistrationOrder.objects.filter(pk=order.pk).update(visit_claimed_at=None)
+        if isinstance(exc, UpstreamError):
+            raise ApplicationError(f"医保就诊登记失败，请稍后重试（{exc.upstream_message or exc}）") from exc
+        raise
+    RegistrationOrder.objects.filter(pk=order.pk).update(mdtrt_id=visit.mdtrt_id, visit_claimed_at=None)
+    order.mdtrt_id = visit.mdtrt_id
+    return visit.mdtrt_id
+
+
+def _claim_free(now):
+    from django.db.models import Q
+
+    return Q(visit_claimed_at__isnull=True) | Q(visit_claimed_at__lt=now - VISIT_CLAIM_TTL)
+
+
+# --- org_003: the settlement write-back --------------------------------------------------------------------------
+
+# The amounts of org_003's setlinfo that the ledger keeps in columns; all of them are kept verbatim in `setlinfo`.
+LEDGER_AMOUNTS = ("medfee_sumamt", "fund_pay_sumamt", "psn_part_amt", "psn_cash_pay", "acct_pay", "hosp_part_amt")
+IDENTITY_FIELDS = ("org_trace_no", "mdtrt_cert_no", "setl_id", "mdtrt_id", "amp_trace_id", "trace_id", "doc_trace_no")
+
+
+def _fingerprint(data: dict, amounts: dict) -> str:
+    canonical = {k: data.get(k) or "" for k in IDENTITY_FIELDS} | {k: format_money(v) for k, v in amounts.items()}
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
+
+
+def settlement_record(*, data: dict, amounts: dict, exchange=None) -> dict:
+    """Book the platform's settlement once. `amounts` are the parsed Decimal amounts that were present.
+
+    Same content again: the stored reply. Different content for a settled order: refused, and the order is
+    flagged for staff (the flag is committed before the refusal is raised).
+    """
+    trace_no = data["org_trace_no"]
+    fingerprint = _fingerprint(data, amounts)
+    with transaction.atomic():
+        order = RegistrationOrder.objects.select_for_update().filter(trace_no=trace_no).first()
+        if order is None:
+            raise ApplicationError(f"org_trace_no: 未找到机构跟踪号 {trace_no}")
+        if exchange is not None:
+            exchange.business_type, exchange.business_id = order._meta.label_lower, str(order.pk)
+            exchange.save(update_fields=["business_type", "business_id"])
+        if order.patient.certno != data["mdtrt_cert_no"].strip().upper():
+            raise ApplicationError("mdtrt_cert_no: 与该订单的患者不一致")
+        if not order.settlement_fingerprint:
+            return _settlement_book(order, data=data, amounts=amounts, fingerprint=fingerprint)
+        if order.settlement_fingerprint == fingerprint:
+            return order.settlement_reply
+        order.needs_review = True
+        order.review_note = "平台重复回写的结算内容与首次不一致，已拒绝，请核查"
+        order.save(update_fields=["needs_review", "review_note", "updated_at"])
+    log.error("conflicting org_003 for %s refused and flagged", trace_no)
+    raise ApplicationError(f"org_trace_no: {trace_no} 已结算，本次回写内容与首次不一致，已拒绝")
+
+
+def _settlement_book(order: RegistrationOrder, *, data: dict, amounts: dict, fingerprint: str) -> dict:
+    """Within the transaction holding the order's lock: the money record, the order paid, the messages."""
+    setl_time = data.get("setl_time")
+    movement = MoneyMovement.objects.create(
+        kind=Kind.OUTPATIENT_SETTLEMENT,
+        channel=Channel.PAYLATER_ONLINE,
+        status=Status.SUCCEEDED,
+        patient=order.patient,
+        org_trace_no=order.trace_no,
+        amount=amounts["feesum_amt"],
+        setlinfo={k: format_money(v) for k, v in amounts.items()},
+        setl_id=data.get("setl_id") or "",
+        mdtrt_id=data.get("mdtrt_id") or order.mdtrt_id,
+        amp_trace_id=data["amp_trace_id"],
+        trace_id=data.get("trace_id") or "",
+        call_sn=f"CS{order.pk:08d}{secrets.token_hex(4).upper()}",
+        occurred_at=datetime.datetime.fromtimestamp(setl_time / 1000, tz=datetime.UTC) if setl_time else None,
+        source_type=order._meta.label_lower,
+        source_id=str(order.pk),
+        **{k: amounts[k] for k in LEDGER_AMOUNTS if k in amounts},
+    )
+    if amounts.get("medfee_sumamt", amounts["feesum_amt"]) != order.fee:
+        order.needs_review = True
+        order.review_note = f"平台结算金额 {format_money(amounts['feesum_amt'])} 与挂号费 {order.fee} 不一致"
+    order.settlement = movement
+    order.settlement_fingerprint = fingerprint
+    order.settlement_reply = {
+        "call_sn": movement.call_sn,
+        "balance": "0.00",
+        "druginfo": "",
+        "common_tip_list": order_messages.tips(order),
+    }
+    if not order.mdtrt_id and movement.mdtrt_id:
+        order.mdtrt_id = movement.mdtrt_id
+    if order.state == OrderState.PAID:
+        order.save()
+    else:
+        _mark_paid(order, reason="平台结算回写 org_003")
+    return order.settlement_reply

@@ -1,0 +1,172 @@
+import datetime
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.core.errors import ApplicationError
+from apps.core.roles import CASHIER, DOCTOR, FINANCE, has_role, role_required
+from apps.integrations.models import Exchange
+from apps.outpatient import selectors, services
+from apps.outpatient.models import Department, Doctor, OrderState, Period, RegistrationOrder, Schedule
+
+# A half-day session can be booked until it ends.
+SESSION_END = {Period.AM: datetime.time(12, 0), Period.PM: datetime.time(17, 30)}
+
+
+def _bookable(department_code: str):
+    now = timezone.localtime()
+    schedules = (
+        Schedule.objects.select_related("doctor__department")
+        .filter(
+            doctor__department__code=department_code,
+            date__gte=now.date(),
+            date__lte=now.date() + datetime.timedelta(days=6),
+        )
+        .order_by("date", "period", "doctor__code")
+    )
+    return [s for s in schedules if s.remaining > 0 and (s.date > now.date() or now.time() < SESSION_END[s.period])]
+
+
+def _order(token: str) -> RegistrationOrder:
+    if not token or len(token) > 64:
+        raise Http404
+    return get_object_or_404(
+        RegistrationOrder.objects.select_related("patient", "schedule__doctor__department"), token=token
+    )
+
+
+@never_cache
+def register(request):
+    """The patient's registration form: department, then a session, then name and 身份证号."""
+    departments = Department.objects.all()
+    department = request.POST.get("dept") or request.GET.get("dept") or ""
+    form = {"name": "", "certno": "", "schedule": ""}
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "").strip()[:40] for k in form}
+        try:
+            schedule_id = int(form["schedule"])
+        except ValueError:
+            messages.error(request, "请选择就诊时段")
+        else:
+            try:
+                order = services.order_create(name=form["name"], certno=form["certno"], schedule_id=schedule_id)
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                return _follow(request, order.token, services.order_proceed(order=order))
+    slots = _bookable(department) if department else []
+    return render(
+        request,
+        "outpatient/register.html",
+        {
+            "departments": departments,
+            "department": department,
+            "slots": slots,
+            "form": form,
+        },
+    )
+
+
+@never_cache
+@require_GET
+def order_page(request, token):
+    order = services.order_expire_check(order=_order(token))
+    return render(request, "outpatient/order.html", {"order": order, "OrderState": OrderState})
+
+
+@require_POST
+def order_go(request, token):
+    """Sign or pay: the platform's page is the next stop, or this page again with a reason."""
+    step = services.order_proceed(order=_order(token))
+    return _follow(request, token, step)
+
+
+@require_GET
+def order_signed(request, token):
+    """The browser is back from the platform's signing page. Ask the platform again; the URL proves nothing."""
+    step = services.order_proceed(order=_order(token))
+    return _follow(request, token, step)
+
+
+@require_GET
+def order_return(request, token):
+    """The platform's return (backUrl?status=…&access_code=…): check with 附录四, then a clean address at once."""
+    order = _order(token)
+    text = services.order_handle_return(
+        order=order, access_code=request.GET.get("access_code", ""), status=request.GET.get("status", "")
+    )
+    messages.info(request, text)
+    response = redirect("outpatient:order", token=token)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _follow(request, token, step):
+    if step.redirect_to:
+        return redirect(step.redirect_to)
+    if step.message:
+        messages.warning(request, step.message)
+    return redirect("outpatient:order", token=token)
+
+
+# --- Staff -----------------------------------------------------------------------------------------------------
+
+
+@role_required(CASHIER, DOCTOR, FINANCE)
+def registrations(request):
+    department = request.GET.get("dept", "")
+    doctor = request.GET.get("doctor", "")
+    state = request.GET.get("state", "")
+    orders = selectors.orders_today(
+        department=department or None, doctor=doctor or None, state=state if state in OrderState.values else None
+    )
+    return render(
+        request,
+        "outpatient/registrations.html",
+        {
+            "orders": orders,
+            "departments": Department.objects.all(),
+            "doctors": Doctor.objects.all(),
+            "states": OrderState.choices,
+            "dept": department,
+            "doctor": doctor,
+            "state": state,
+        },
+    )
+
+
+@role_required(CASHIER, DOCTOR, FINANCE)
+def registration_detail(request, pk):
+    order = get_object_or_404(
+        RegistrationOrder.objects.select_related("patient", "schedule__doctor__department", "settlement"), pk=pk
+    )
+    exchanges = Exchange.objects.filter(business_type=order._meta.label_lower, business_id=str(order.pk)).order_by(
+        "created_at"
+    )
+    return render(
+        request,
+        "outpatient/registration_detail.html",
+        {
+            "order": order,
+            "history": order.history.select_related("history_user").order_by("history_date"),
+            "exchanges": exchanges,
+            "can_cancel": order.is_unpaid and has_role(request.user, CASHIER),
+        },
+    )
+
+
+@role_required(CASHIER)
+@require_POST
+def registration_cancel(request, pk):
+    order = get_object_or_404(RegistrationOrder, pk=pk)
+    try:
+        services.order_cancel(order=order)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"订单 {order.trace_no} 已取消，号源已释放。")
+    return redirect("outpatient:registration_detail", pk=pk)
