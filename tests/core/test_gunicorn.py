@@ -26,8 +26,9 @@ def wait_until_serving(process: subprocess.Popen, url: str, deadline: float) -> 
         if process.poll() is not None:
             pytest.fail(f"gunicorn exited with {process.returncode}")
         try:
-            return requests.get(url, timeout=2)
-        except requests.ConnectionError:
+            # The first request also loads Django in the worker, which is slow on a busy machine.
+            return requests.get(url, timeout=10)
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.2)
     pytest.fail("gunicorn did not answer within 30 s")
 
@@ -55,7 +56,7 @@ def gunicorn(production_db, tmp_path):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-            process.wait(timeout=5)
+            process.wait(timeout=10)
         log.seek(0)
         print(log.read())
         log.close()
@@ -67,14 +68,14 @@ def test_gunicorn_serves_the_portal_in_production_mode(gunicorn):
     assert health.status_code == 200
     assert health.text == "ok"
 
-    login = requests.get(f"{base}/accounts/login/", timeout=5)
+    login = requests.get(f"{base}/accounts/login/", timeout=10)
     assert login.status_code == 200
     assert "工作人员登录" in login.text
     assert "开发环境" not in login.text  # the sandbox footer is a development-only sign
     assert "Secure" in login.headers["Set-Cookie"]  # CSRF cookie marked for HTTPS only
     stylesheet = next(part for part in login.text.split('"') if part.startswith("/static/css/portal."))
-    assert requests.get(f"{base}{stylesheet}", timeout=5).status_code == 200  # hashed name, served by WhiteNoise
+    assert requests.get(f"{base}{stylesheet}", timeout=10).status_code == 200  # hashed name, served by WhiteNoise
 
-    assert requests.get(f"{base}/sandbox/", timeout=5).status_code == 404
-    assert requests.get(f"{base}/role/cashier/", timeout=5, allow_redirects=False).status_code == 302
-    assert requests.get(f"{base}/healthz", headers={"Host": "evil.example"}, timeout=5).status_code == 400
+    assert requests.get(f"{base}/sandbox/", timeout=10).status_code == 404
+    assert requests.get(f"{base}/role/cashier/", timeout=10, allow_redirects=False).status_code == 302
+    assert requests.get(f"{base}/healthz", headers={"Host": "evil.example"}, timeout=10).status_code == 400
