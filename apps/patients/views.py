@@ -4,8 +4,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from apps.core import pii
 from apps.core.idcard import is_valid_idcard
-from apps.core.pii import mask_idcard
 from apps.core.roles import CASHIER, DOCTOR, role_required
 from apps.integrations.transport import UpstreamError
 from apps.patients.models import Patient
@@ -15,17 +15,19 @@ from apps.patients.services import patient_check_signature, patient_sign_url
 
 @role_required(CASHIER, DOCTOR)
 def patient_search_view(request):
-    # Posted and kept in the session, so that a 身份证号 typed by the cashier never sits in a URL or access log.
+    # Posted and kept in the session, so that a 身份证号 typed by the cashier never sits in a URL or access log;
+    # encrypted there, because session rows are readable by anyone who can read the database.
     if request.method == "POST":
-        request.session["patient_query"] = request.POST.get("q", "").strip()[:40]
+        request.session["patient_query"] = pii.encrypt(request.POST.get("q", "").strip()[:40])
         return redirect("patients:search")
-    query = request.session.get("patient_query", "")
+    stored = request.session.get("patient_query")
+    query = pii.decrypt(stored) if stored else ""
     patients = list(patient_search(query)) if query else []
     # A full 身份证号 is not echoed back into the page: it is shown masked, like every number on screen.
     by_idcard = is_valid_idcard(query)
     context = {
         "query": "" if by_idcard else query,
-        "shown_query": mask_idcard(query) if by_idcard else query,
+        "shown_query": pii.mask_idcard(query) if by_idcard else query,
         "patients": patients,
         "sign_link": request.session.pop("sign_link", None),
     }

@@ -149,3 +149,13 @@ def test_search_page_shows_masked_values_only(login, query):
         assert person["certno"] not in html
         assert person["phone"] not in html
         assert f">{person['name']}<" not in html
+
+
+@pytest.mark.django_db
+def test_a_searched_idcard_is_not_kept_in_clear_in_the_session(login):
+    from django.contrib.sessions.models import Session
+
+    login("cashier").post("/patients/", {"q": ZHANG})
+    for session in Session.objects.all():
+        assert ZHANG not in session.session_data
+        assert ZHANG not in repr(session.get_decoded())
