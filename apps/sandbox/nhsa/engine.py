@@ -16,6 +16,7 @@ from django.utils import timezone
 from apps.core.money import CENT, format_money
 from apps.sandbox.models import Person
 from apps.sandbox.nhsa.models import Deposit, FeeLine, Message, Settlement, Visit
+from apps.sandbox.people import ensure_demo_people
 
 ZERO = Decimal("0.00")
 
@@ -108,6 +109,7 @@ def new_id(prefix: str = "") -> str:
 
 
 def person_by_psn_no(psn_no: str) -> Person:
+    ensure_demo_people()
     person = Person.objects.filter(psn_no=psn_no).first()
     if person is None:
         raise Refusal(f"人员编号 {psn_no} 不存在")
