@@ -45,10 +45,11 @@ def test_unsigned_patient_signs_pays_and_gets_both_messages(page, sandbox, demo)
 
     assert messages_deliver_due() == 2
     page.goto(f"{base}/sandbox/paylater/phone/")
-    page.get_by_text(re.compile("王")).first.click()
-    body = page.content()
-    assert "HOSPITAL_APPOINTMENT" in body or "挂号" in body
-    assert "MERCHANT_PAID" in body or "已支付" in body
+    wang = page.locator("select[name=person] option", has_text="王").first.get_attribute("value")
+    page.select_option("select[name=person]", wang)
+    page.get_by_role("button", name="切换").click()
+    notices = page.locator("main").inner_text()
+    assert "挂号" in notices and "已支付" in notices, notices
 
 
 def test_signed_patient_goes_straight_to_the_cashier(page, sandbox, demo):
