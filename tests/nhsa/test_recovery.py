@@ -1,15 +1,18 @@
 """resolve_pending beyond the fault matrix: the command, two workers at once, a failing receiver, a party
 without a resolver."""
 
+import importlib
 import logging
 import threading
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
-from apps.integrations import recovery
+from apps.integrations import recovery, tasks
 from apps.integrations.models import Exchange, Outcome, RecoveryClaim
 from apps.integrations.nhsa import client
 from apps.integrations.signals import outcome_resolved
@@ -115,3 +118,34 @@ def test_a_live_claim_keeps_other_workers_off(zhang):
     assert recovery._claim(original) is not None
     assert recovery.resolve_pending() == []
     assert not Exchange.objects.filter(interface="2601").exists()
+
+
+def test_an_expired_claim_is_taken_over(zhang):
+    original = _unknown_settlement(zhang)
+    recovery._claim(original)
+    RecoveryClaim.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))
+    assert [r.exchange_id for r in recovery.resolve_pending()] == [original.pk]
+    assert RecoveryClaim.objects.get().attempts == 2
+
+
+def test_a_failed_2601_leaves_the_exchange_for_the_next_run(zhang, resolved_signals):
+    original = _unknown_settlement(zhang)
+    fault("2601", FaultMode.ERROR_500)
+    assert recovery.resolve_pending() == []
+    original.refresh_from_db()
+    assert original.resolved_at is None and resolved_signals == []
+    assert Exchange.objects.get(interface="2601").outcome == Outcome.FAILED
+    assert [r.final for r in recovery.resolve_pending()] == [recovery.REVERSED]
+    assert len(resolved_signals) == 1
+
+
+def test_schedule_migration_is_idempotent_and_task_is_thin(db):
+    from django.apps import apps
+    from django_q.models import Schedule
+
+    schedule = importlib.import_module("apps.integrations.migrations.0003_schedule_resolve_pending").schedule
+    schedule(apps, None)
+    schedule(apps, None)
+    [row] = Schedule.objects.filter(name="resolve_pending")
+    assert (row.func, row.schedule_type, row.minutes) == ("apps.integrations.tasks.resolve_pending_task", "I", 5)
+    assert tasks.resolve_pending_task() == "resolved 0"

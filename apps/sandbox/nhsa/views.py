@@ -450,7 +450,7 @@ def set_fault(request):
     if request.POST.get("clear"):
         Fault.objects.filter(party="nhsa").delete()
         messages.success(request, "已清除全部医保网关故障")
-        return redirect("sandbox_nhsa:index")
+        return redirect("sandbox:sandbox_nhsa:index")
     infno, mode = request.POST.get("interface", ""), request.POST.get("mode", "")
     remaining = request.POST.get("remaining", "").strip()
     if infno not in HANDLERS or mode not in FaultMode.values or mode == FaultMode.DUPLICATE_CALLBACK:
@@ -460,4 +460,4 @@ def set_fault(request):
     else:
         Fault.objects.create(party="nhsa", interface=infno, mode=mode, remaining=int(remaining) if remaining else None)
         messages.success(request, f"已设置故障：{infno} {FaultMode(mode).label}")
-    return redirect("sandbox_nhsa:index")
+    return redirect("sandbox:sandbox_nhsa:index")
