@@ -52,12 +52,21 @@ def test_unsigned_patient_signs_pays_and_gets_both_messages(page, sandbox, demo)
     assert "挂号" in notices and "已支付" in notices, notices
 
 
-def test_signed_patient_goes_straight_to_the_cashier(page, sandbox, demo):
+@pytest.mark.parametrize("codec", ["json", "sm"])
+def test_signed_patient_goes_straight_to_the_cashier(page, sandbox, demo, settings, codec):
+    settings.PAYLATER_CODEC = codec
     base = sandbox.url
     register(page, base, "张伟", "220102198805060015")
     pay_at_cashier(page)
     assert_paid_page(page, base)
     assert RegistrationOrder.objects.get(patient__name="张伟").state == OrderState.PAID
+    # Both directions spoke the configured codec: the portal's calls out and the platform's calls in.
+    from apps.integrations.models import Exchange
+
+    callback = Exchange.objects.get(direction="in", interface="org_003", outcome="ok")
+    assert ('"encData"' in callback.raw_body) == (codec == "sm")
+    outbound = Exchange.objects.filter(direction="out", party="paylater", interface="cashier_link")
+    assert outbound.exists() and all(e.outcome == "ok" for e in outbound)
 
 
 def test_a_hand_made_return_url_never_shows_paid(page, sandbox, demo):
