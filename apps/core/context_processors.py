@@ -8,6 +8,7 @@ def portal(request):
     return {
         "ORG_NAME": settings.ORG_NAME,
         "SANDBOX_ENABLED": settings.SANDBOX_ENABLED,
+        "SESSION_IDLE_MINUTES": settings.SESSION_COOKIE_AGE // 60,
         "user_roles": roles,
         "user_role_labels": [ROLE_LABELS[r] for r in ROLE_LABELS if r in roles],
     }

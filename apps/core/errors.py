@@ -52,7 +52,10 @@ def exception_handler(exc, context):
         status, message = error_reply(exc)
         extra = getattr(exc, "extra", {})
         if hasattr(view, "error_body"):
-            return Response(view.error_body(message, extra), status=status)
+            response = Response(view.error_body(message, extra), status=status)
+            if getattr(exc, "auth_header", None):
+                response["WWW-Authenticate"] = exc.auth_header
+            return response
         if isinstance(exc, drf_exceptions.ValidationError):
             status = 400
         return Response({"message": message, "extra": extra}, status=status)

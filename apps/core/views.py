@@ -41,7 +41,7 @@ COMING_SOON = {
 }
 
 
-def _screens(role):
+def role_screens(role):
     for title, target, description in ROLE_SCREENS[role]:
         if target.startswith("soon:"):
             url = reverse("coming_soon", args=[target[5:]])
@@ -67,7 +67,9 @@ def role_home(request, role):
 
 def _role_home(request, role):
     return render(
-        request, "core/role_home.html", {"role": role, "role_label": ROLE_LABELS[role], "screens": list(_screens(role))}
+        request,
+        "core/role_home.html",
+        {"role": role, "role_label": ROLE_LABELS[role], "screens": list(role_screens(role))},
     )
 
 

@@ -35,7 +35,6 @@ Nothing but the exchange row (and, once the signature checks, the nonce) is writ
 business work happens only in handle().
 """
 
-import json
 import logging
 import time
 import traceback
@@ -55,10 +54,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.errors import ApplicationError
-from apps.core.pii import mask_payload, mask_text
+from apps.core.pii import mask_text
 from apps.integrations.models import Direction, Exchange, InboundNonce, Outcome, Party
 from apps.integrations.paylater import codec
-from apps.integrations.transport import dumps, loads
+from apps.integrations.transport import loads, loggable
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +164,7 @@ class PlatformAPIView(APIView):
         if request.method.lower() not in self.http_method_names:
             raise exceptions.MethodNotAllowed(request.method)  # before authentication asks for a body
         super().initial(request, *args, **kwargs)  # authentication: request.auth is the decoded body
-        self.exchange.request_body = _loggable(request.auth)
+        self.exchange.request_body = loggable(request.auth)
         self.exchange.save(update_fields=["request_body"])
 
     def post(self, request, *args, **kwargs):
@@ -192,15 +191,10 @@ class PlatformAPIView(APIView):
         return response
 
 
-def _loggable(value):
-    """Masked, and JSON-column safe (Decimal becomes its string, as on the wire)."""
-    return json.loads(dumps(mask_payload(value)))
-
-
 def _store_call(request, interface: str) -> Exchange:
     raw = request._request.body  # read before DRF's parsers touch the stream
     try:
-        logged = _loggable(loads(raw))
+        logged = loggable(loads(raw))
     except ValueError:
         logged = {"_raw": mask_text(raw[:2000].decode("utf-8", errors="replace"))}
     headers = {
@@ -227,7 +221,7 @@ def _store_reply(exchange: Exchange, response, started: float, crash: str) -> No
         outcome = Outcome.OK
     else:
         outcome = Outcome.REFUSED
-    exchange.response_body = _loggable(data)
+    exchange.response_body = loggable(data)
     exchange.http_status = response.status_code
     exchange.duration_ms = int((time.monotonic() - started) * 1000)
     exchange.outcome = outcome

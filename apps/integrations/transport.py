@@ -71,13 +71,14 @@ def loads(raw: bytes | str):
     return json.loads(raw, parse_float=Decimal)
 
 
-def _loggable(value):
+def loggable(value):
+    """A JSON-safe copy of a body with personal data masked, as the exchange log keeps it."""
     return json.loads(json.dumps(mask_payload(value), ensure_ascii=False, default=_json_default))
 
 
 def _response_for_log(response: requests.Response | None, parsed):
     if parsed is not None:
-        return _loggable(parsed)
+        return loggable(parsed)
     if response is None:
         return None
     return {"_raw": mask_text(response.text[:2000])}
@@ -111,7 +112,7 @@ def post(
         url=url[:300],
         money=money,
         request_headers={k: v for k, v in headers.items() if "signature" not in k.lower()},
-        request_body=_loggable(log_request),
+        request_body=loggable(log_request),
         business_type=business.type if business else "",
         business_id=business.id if business else "",
     )
@@ -168,7 +169,7 @@ def exchange_settle(exchange: Exchange, outcome: str, *, code="", message="", re
     exchange.upstream_message = str(message)[:500]
     fields = ["outcome", "upstream_code", "upstream_message"]
     if response is not None:
-        exchange.response_body = _loggable(response)
+        exchange.response_body = loggable(response)
         fields.append("response_body")
     exchange.save(update_fields=fields)
 

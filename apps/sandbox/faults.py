@@ -9,10 +9,13 @@ from django.http import HttpResponse
 from apps.sandbox.models import Fault, FaultMode
 
 
-def take(party: str, interface: str) -> Fault | None:
-    """The active fault for this interface, consuming one of its remaining uses."""
+def take(party: str, interface: str, *, modes=None) -> Fault | None:
+    """The active fault for this interface (of one of `modes`, if given), consuming one of its remaining uses."""
     with transaction.atomic():
-        fault = Fault.objects.select_for_update().filter(party=party, interface=interface).order_by("id").first()
+        faults = Fault.objects.select_for_update().filter(party=party, interface=interface)
+        if modes is not None:
+            faults = faults.filter(mode__in=modes)
+        fault = faults.order_by("id").first()
         if fault is None:
             return None
         if fault.remaining is not None:
@@ -48,5 +51,4 @@ def serve(party: str, interface: str, handler) -> HttpResponse:
 
 def callback_times(party: str, interface: str) -> int:
     """How many times the sandbox should deliver a callback (2 with the duplicate_callback fault)."""
-    fault = take(party, interface)
-    return 2 if fault and fault.mode == FaultMode.DUPLICATE_CALLBACK else 1
+    return 2 if take(party, interface, modes=[FaultMode.DUPLICATE_CALLBACK]) else 1

@@ -7,14 +7,14 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from apps.core.roles import ROLE_LABELS
-from apps.core.views import ROLE_SCREENS, _screens
+from apps.core.views import ROLE_SCREENS, role_screens
 
 pytestmark = pytest.mark.django_db
 ROLES = list(ROLE_SCREENS)
 
 
 def screen_urls(role: str) -> set[str]:
-    return {screen["url"] for screen in _screens(role)}
+    return {screen["url"] for screen in role_screens(role)}
 
 
 def assert_refused(response, url):
@@ -43,7 +43,7 @@ def test_role_home_is_chinese_and_lists_its_screens(login, role):
     html = response.content.decode()
     assert '<html lang="zh-hans">' in html
     assert f"{ROLE_LABELS[role]}工作台" in html
-    for screen in _screens(role):
+    for screen in role_screens(role):
         assert screen["title"] in html
         assert f'href="{screen["url"]}"' in html
 
