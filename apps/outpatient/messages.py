@@ -58,6 +58,19 @@ def paid_messages(order) -> list[dict]:
     ]
 
 
+def refund_message(order, movement) -> dict:
+    """The payment message again, now refunded in full, with the refunded amount and the reason."""
+    return _common(order) | {
+        "medOrgOrd": movement.org_trace_no,
+        "pushType": "HOSPITAL_PAYMENT",
+        "orderStatus": "MERCHANT_REFUNDED",
+        "amount": format_money(-movement.amount),
+        "refundReason": movement.note.split("；")[0],
+        "ampTraceId": movement.amp_trace_id,
+        "traceId": movement.trace_id,
+    }
+
+
 def tips(order) -> list[str]:
     schedule = order.schedule
     dept = schedule.doctor.department

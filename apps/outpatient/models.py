@@ -78,6 +78,7 @@ class OrderState(models.TextChoices):
     FAILED = "failed", "支付失败"
     EXPIRED = "expired", "已过期"
     CANCELLED = "cancelled", "已取消"
+    REFUNDED = "refunded", "已退费"
 
 
 # Forward-only. A settlement (org_003) is the truth about money, so it may still land on an order that expired or
@@ -90,7 +91,8 @@ ORDER_TRANSITIONS = {
     OrderState.EXPIRED: {OrderState.PAID},
     OrderState.CANCELLED: {OrderState.PAID},
     OrderState.FAILED: {OrderState.PAID},
-    OrderState.PAID: set(),
+    OrderState.PAID: {OrderState.REFUNDED},
+    OrderState.REFUNDED: set(),
 }  # fmt: skip
 UNPAID_STATES = (OrderState.CREATED, OrderState.AWAITING_SIGNATURE, OrderState.AWAITING_PAYMENT)
 

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from apps.core.idcard import birth_date, gender_code
 from apps.core.money import format_money
+from apps.ledger.models import Kind, MoneyMovement
 from apps.outpatient.models import OrderState, RegistrationOrder
 from apps.patients.models import Patient
 
@@ -117,3 +118,9 @@ def settlement_find(*, patient: Patient, org_trace_no: str = "") -> Registration
     if org_trace_no:
         orders = orders.filter(trace_no=org_trace_no)
     return orders.order_by("-paid_at").first()
+
+
+def order_refunds(*, order: RegistrationOrder):
+    return MoneyMovement.objects.filter(
+        kind=Kind.REFUND, source_type=order._meta.label_lower, source_id=str(order.pk)
+    ).order_by("created_at")

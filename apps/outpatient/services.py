@@ -19,9 +19,11 @@ from apps.core.money import format_money
 from apps.guidance.services import message_enqueue
 from apps.integrations.nhsa import client as nhsa
 from apps.integrations.paylater import client as paylater
-from apps.integrations.transport import BusinessRef, UpstreamError, UpstreamRefused
+from apps.integrations.paylater.types import RefundState
+from apps.integrations.transport import BusinessRef, UpstreamError, UpstreamRefused, UpstreamUnknownOutcome
 from apps.ledger.models import Channel, Kind, MoneyMovement, Status
 from apps.outpatient import messages as order_messages
+from apps.outpatient import selectors
 from apps.outpatient.models import ORDER_TRANSITIONS, UNPAID_STATES, OrderState, RegistrationOrder, Schedule
 from apps.patients.services import patient_check_signature, patient_get_or_create
 
@@ -369,3 +371,110 @@ def _settlement_book(order: RegistrationOrder, *, data: dict, amounts: dict, fin
     else:
         _mark_paid(order, reason="平台结算回写 org_003")
     return order.settlement_reply
+
+
+# --- Refunds (AMP_HOS_002, full refunds only) -------------------------------------------------------------------
+
+
+def order_refund(*, order: RegistrationOrder, reason: str) -> str:
+    """Refund a paid online registration in full through the platform. Returns the message for staff.
+
+    The refund is a money call: a timeout leaves it unknown, and it is then resolved by AMP_HOS_003
+    (`resolve_pending`), never sent again. One refund at a time per order; a refused one may be tried again
+    under a new outRefundNo.
+    """
+    reason = (reason or "").strip()[:100]
+    if not reason:
+        raise ApplicationError("请填写退费原因", {"field": "reason"})
+    with transaction.atomic():
+        order = _locked(order)
+        if order.state != OrderState.PAID or order.settlement is None:
+            raise ApplicationError(f"订单{order.get_state_display()}，只有已支付且已收到平台结算的订单可以退费")
+        previous = selectors.order_refunds(order=order)
+        if previous.exclude(status=Status.FAILED).exists():
+            raise ApplicationError("该订单已有退费在处理中或已完成，不能重复退费")
+        settlement = order.settlement
+        movement = MoneyMovement.objects.create(
+            kind=Kind.REFUND,
+            channel=Channel.PAYLATER_ONLINE,
+            status=Status.PENDING,
+            patient=order.patient,
+            # The refund's own order number: the daily file lists refunds under it (退款订单号).
+            org_trace_no=f"RF{order.trace_no}{previous.count() + 1:02d}",
+            amount=-settlement.amount,
+            setl_id=settlement.setl_id,
+            mdtrt_id=settlement.mdtrt_id,
+            amp_trace_id=settlement.amp_trace_id,
+            trace_id=settlement.trace_id,
+            source_type=order._meta.label_lower,
+            source_id=str(order.pk),
+            note=reason,
+        )
+    try:
+        result = paylater.refund(
+            amp_trace_id=settlement.amp_trace_id,
+            trace_id=settlement.trace_id,
+            org_trace_no=order.trace_no,
+            out_refund_no=movement.org_trace_no,
+            org_refund_sn=movement.org_trace_no,
+            refund_reason=reason,
+            business=BusinessRef.of(movement),
+        )
+    except UpstreamUnknownOutcome:
+        MoneyMovement.objects.filter(pk=movement.pk).update(status=Status.UNKNOWN)
+        return "退费结果未知（平台未及时应答）。系统将自动向平台核实，不会重复退费；请稍后查看订单状态。"
+    except (UpstreamError, ValueError) as exc:
+        refund_finish(movement=movement, took_effect=False, detail=str(exc))
+        return f"平台未受理退费：{getattr(exc, 'upstream_message', '') or exc}"
+    if result.state == RefundState.DONE:
+        refund_finish(movement=movement, took_effect=True, detail=f"tradeStatus={result.trade_status}")
+        return "退费成功，号源已释放。"
+    if result.state == RefundState.FAILED:
+        refund_finish(movement=movement, took_effect=False, detail=f"tradeStatus={result.trade_status}")
+        return f"平台退费失败（{result.trade_status}）。"
+    return "平台已受理退费，正在处理中；完成后订单状态会自动更新。"
+
+
+def refund_finish(*, movement: MoneyMovement, took_effect: bool, detail: str) -> None:
+    """A refund's final word, from its own answer, from AMP_HOS_003, or from the recovery service."""
+    with transaction.atomic():
+        movement = MoneyMovement.objects.select_for_update().get(pk=movement.pk)
+        if movement.status in (Status.SUCCEEDED, Status.FAILED):
+            return
+        movement.status = Status.SUCCEEDED if took_effect else Status.FAILED
+        movement.occurred_at = timezone.now() if took_effect else None
+        movement.note = f"{movement.note}；{detail}"[:200]
+        movement.save(update_fields=["status", "occurred_at", "note"])
+        if not took_effect:
+            return
+        order = RegistrationOrder.objects.select_for_update().get(pk=movement.source_id)
+        _transition(order, OrderState.REFUNDED)
+        order.save(update_fields=["state", "updated_at"])
+        _release_place(order)
+        message_enqueue(body=order_messages.refund_message(order, movement), business=order)
+
+
+def refunds_follow_up() -> int:
+    """Ask AMP_HOS_003 about refunds the platform accepted but had not finished. Returns how many ended."""
+    ended = 0
+    accepted = MoneyMovement.objects.filter(
+        kind=Kind.REFUND, status=Status.PENDING, created_at__lte=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    for movement in accepted:
+        try:
+            result = paylater.refund_result(
+                amp_trace_id=movement.amp_trace_id,
+                trace_id=movement.trace_id,
+                out_refund_no=movement.org_trace_no,
+                business=BusinessRef.of(movement),
+            )
+        except UpstreamError:
+            continue
+        if result.state != RefundState.PROCESSING:
+            refund_finish(
+                movement=movement,
+                took_effect=result.state == RefundState.DONE,
+                detail=f"AMP_HOS_003 tradeStatus={result.trade_status}",
+            )
+            ended += 1
+    return ended

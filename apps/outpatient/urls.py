@@ -14,4 +14,5 @@ urlpatterns = [
     path("outpatient/registrations/", views.registrations, name="registrations"),
     path("outpatient/registrations/<int:pk>/", views.registration_detail, name="registration_detail"),
     path("outpatient/registrations/<int:pk>/cancel", views.registration_cancel, name="registration_cancel"),
+    path("outpatient/registrations/<int:pk>/refund", views.registration_refund, name="registration_refund"),
 ]

@@ -1,6 +1,7 @@
 import datetime
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.core.errors import ApplicationError
 from apps.core.roles import CASHIER, DOCTOR, FINANCE, has_role, role_required
 from apps.integrations.models import Exchange
+from apps.ledger.models import MoneyMovement
 from apps.outpatient import selectors, services
 from apps.outpatient.models import Department, Doctor, OrderState, Period, RegistrationOrder, Schedule
 
@@ -144,9 +146,11 @@ def registration_detail(request, pk):
     order = get_object_or_404(
         RegistrationOrder.objects.select_related("patient", "schedule__doctor__department", "settlement"), pk=pk
     )
-    exchanges = Exchange.objects.filter(business_type=order._meta.label_lower, business_id=str(order.pk)).order_by(
-        "created_at"
-    )
+    refunds = list(selectors.order_refunds(order=order))
+    exchanges = Exchange.objects.filter(
+        Q(business_type=order._meta.label_lower, business_id=str(order.pk))
+        | Q(business_type=MoneyMovement._meta.label_lower, business_id__in=[str(r.pk) for r in refunds])
+    ).order_by("created_at")
     return render(
         request,
         "outpatient/registration_detail.html",
@@ -155,6 +159,8 @@ def registration_detail(request, pk):
             "history": order.history.select_related("history_user").order_by("history_date"),
             "exchanges": exchanges,
             "can_cancel": order.is_unpaid and has_role(request.user, CASHIER),
+            "can_refund": order.state == OrderState.PAID and order.settlement_id and has_role(request.user, CASHIER),
+            "refunds": refunds,
         },
     )
 
@@ -169,4 +175,17 @@ def registration_cancel(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, f"订单 {order.trace_no} 已取消，号源已释放。")
+    return redirect("outpatient:registration_detail", pk=pk)
+
+
+@role_required(CASHIER)
+@require_POST
+def registration_refund(request, pk):
+    order = get_object_or_404(RegistrationOrder, pk=pk)
+    try:
+        text = services.order_refund(order=order, reason=request.POST.get("reason", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.info(request, text)
     return redirect("outpatient:registration_detail", pk=pk)

@@ -1,0 +1,117 @@
+"""Full refunds of paid online registrations (AMP_HOS_002): once, and never twice after a timeout."""
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from apps.core.errors import ApplicationError
+from apps.guidance.models import OutboxMessage
+from apps.integrations.models import Exchange
+from apps.ledger.models import Kind, MoneyMovement, Status
+from apps.outpatient.models import OrderState
+from apps.outpatient.services import order_refund
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def paid_order(sandbox, new_order):
+    """An order paid at the simulated platform's cashier, which called org_002 and org_003 over HTTP."""
+    from apps.sandbox.paylater.models import CashierLink
+    from apps.sandbox.paylater.services import cashier_link_create, cashier_pay
+
+    order = new_order()
+    url = cashier_link_create(
+        org_code=settings.ORG_CODE, user_name=order.patient.name, cert_no=order.patient.certno, trace_no=order.trace_no
+    )
+    outcome = cashier_pay(CashierLink.objects.get(token=url.split("queryStr=")[1].split("&")[0]))
+    assert not outcome.error, outcome.error
+    order.refresh_from_db()
+    assert order.state == OrderState.PAID and order.settlement is not None
+    return order
+
+
+def platform_refunds():
+    from apps.sandbox.paylater.models import Refund
+
+    return Refund.objects.count()
+
+
+def refund_movements():
+    return MoneyMovement.objects.filter(kind=Kind.REFUND).order_by("id")
+
+
+def test_refund_releases_the_place_and_records_a_negative_movement(paid_order):
+    booked = paid_order.schedule.booked
+    assert order_refund(order=paid_order, reason="患者取消就诊").startswith("退费成功")
+    paid_order.refresh_from_db()
+    paid_order.schedule.refresh_from_db()
+    assert paid_order.state == OrderState.REFUNDED and paid_order.schedule.booked == booked - 1
+    [movement] = refund_movements()
+    assert movement.status == Status.SUCCEEDED and movement.amount == -paid_order.fee
+    assert movement.org_trace_no == f"RF{paid_order.trace_no}01"
+    assert platform_refunds() == 1
+    assert OutboxMessage.objects.filter(order_status="MERCHANT_REFUNDED").count() == 1
+    with pytest.raises(ApplicationError):
+        order_refund(order=paid_order, reason="再退一次")
+    assert platform_refunds() == 1
+
+
+def test_a_timed_out_refund_is_resolved_by_query_and_never_sent_twice(paid_order):
+    from apps.sandbox.models import Fault
+
+    Fault.objects.create(party="paylater", interface="refund", mode="timeout", remaining=1)
+    assert "结果未知" in order_refund(order=paid_order, reason="患者取消就诊")
+    [movement] = refund_movements()
+    assert movement.status == Status.UNKNOWN
+    assert Exchange.objects.get(interface="AMP_HOS_002").outcome == "unknown"
+    with pytest.raises(ApplicationError, match="处理中"):
+        order_refund(order=paid_order, reason="再试一次")
+    paid_order.refresh_from_db()
+    assert paid_order.state == OrderState.PAID
+
+    call_command("resolve_pending", stdout=open("/dev/null", "w"))
+    movement.refresh_from_db()
+    paid_order.refresh_from_db()
+    assert movement.status == Status.SUCCEEDED and paid_order.state == OrderState.REFUNDED
+    assert platform_refunds() == 1
+    assert Exchange.objects.filter(interface="AMP_HOS_002").count() == 1, "the refund itself was never resent"
+    original = Exchange.objects.get(interface="AMP_HOS_002")
+    assert original.resolved_at and original.resolved_by.interface == "AMP_HOS_003"
+
+    call_command("resolve_pending", stdout=open("/dev/null", "w"))
+    assert Exchange.objects.filter(interface="AMP_HOS_003").count() == 1
+
+
+def test_a_refund_the_platform_never_saw_fails_and_may_be_tried_again(paid_order):
+    from apps.sandbox.models import Fault
+
+    Fault.objects.create(party="paylater", interface="refund", mode="error_500", remaining=1)
+    assert "结果未知" in order_refund(order=paid_order, reason="患者取消就诊")
+    call_command("resolve_pending", stdout=open("/dev/null", "w"))
+    [failed] = refund_movements()
+    assert failed.status == Status.FAILED and platform_refunds() == 0
+    paid_order.refresh_from_db()
+    assert paid_order.state == OrderState.PAID
+
+    assert order_refund(order=paid_order, reason="患者取消就诊").startswith("退费成功")
+    assert [m.status for m in refund_movements()] == [Status.FAILED, Status.SUCCEEDED]
+    assert refund_movements().last().org_trace_no.endswith("02")
+    assert platform_refunds() == 1
+
+
+def test_only_paid_orders_are_refunded(new_order, demo):
+    order = new_order()
+    with pytest.raises(ApplicationError, match="只有已支付"):
+        order_refund(order=order, reason="x")
+    assert not refund_movements().exists()
+
+
+def test_only_a_cashier_refunds_from_the_order_page(paid_order, login):
+    url = f"/outpatient/registrations/{paid_order.pk}/"
+    assert "全额退费" in login("cashier").get(url).content.decode()
+    assert login("doctor").post(url + "refund", {"reason": "x"}).status_code == 403
+    response = login("cashier").post(url + "refund", {"reason": "患者取消"}, follow=True)
+    assert "退费成功" in response.content.decode()
+    page = response.content.decode()
+    assert "AMP_HOS_002" in page and paid_order.patient.certno not in page
