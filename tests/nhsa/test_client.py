@@ -242,14 +242,16 @@ def test_3503_and_3504(gw):
         (PURCHASE, [INVOICE | {"name": "药" * 200}] * 12, "purcinfo.exp_content"),
     ],
 )
-def test_3503_checks_every_field_before_sending(gw, purcinfo, invoices, field):
+@pytest.mark.django_db  # refused before anything is sent: no gateway needed
+def test_3503_checks_every_field_before_sending(purcinfo, invoices, field):
     with pytest.raises(ApplicationError) as caught:
         client.upload_purchase(opter=OPTER, purcinfo=purcinfo, invoices=invoices)
     assert caught.value.extra["field"] == field and field in caught.value.message
     assert not Exchange.objects.filter(interface="3503").exists()
 
 
-def test_3504_requires_negative_invoice_amounts(gw):
+@pytest.mark.django_db
+def test_3504_requires_negative_invoice_amounts():
     returned = {k: v for k, v in PURCHASE.items() if k not in ("manu_lotnum", "prdr_name", "aprvno")}
     with pytest.raises(ApplicationError, match=r"invoices\[0\].taxAmount"):
         client.return_purchase(opter=OPTER, purcinfo=returned | {"purc_invo_no": "1"}, invoices=[INVOICE])
@@ -270,11 +272,12 @@ def test_3504_requires_negative_invoice_amounts(gw):
         ({"fulamt_ownpay_amt": Decimal("-5.00")}, "fulamt_ownpay_amt"),
     ],
 )
-def test_bad_settlement_input_is_refused_before_sending(gw, zhang, change, field):
-    fields = dict(psn_no=zhang.psn_no, insutype="310", mdtrt_id="M1", medfee_sumamt=Decimal("10.00"),
+@pytest.mark.django_db
+def test_bad_settlement_input_is_refused_before_sending(change, field):
+    fields = dict(psn_no="22000000000000000015", insutype="310", mdtrt_id="M1", medfee_sumamt=Decimal("10.00"),
                   mdtrt_cert_no="x", chrg_bchno="C1")  # fmt: skip
     bill = client.OutpatientBill(**(fields | change))
     with pytest.raises(ApplicationError) as caught:
-        client.settle_outpatient(opter=OPTER, insuplc_admdvs=zhang.insuplc_admdvs, bill=bill)
+        client.settle_outpatient(opter=OPTER, insuplc_admdvs="220102", bill=bill)
     assert caught.value.extra["field"] == field
     assert not Exchange.objects.filter(interface="2207").exists()
