@@ -61,13 +61,18 @@ def register(request):
             else:
                 return _follow(request, order.token, services.order_proceed(order=order))
     slots = _bookable(department) if department else []
+    dates = sorted({s.date for s in slots})
+    chosen = request.POST.get("date") or request.GET.get("date") or ""
+    day = next((d for d in dates if d.isoformat() == chosen), dates[0] if dates else None)
     return render(
         request,
         "outpatient/register.html",
         {
             "departments": departments,
             "department": department,
-            "slots": slots,
+            "dates": dates,
+            "day": day,
+            "slots": [s for s in slots if s.date == day],
             "form": form,
         },
     )
