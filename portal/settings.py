@@ -233,6 +233,8 @@ NHSA_PAYLATER_FLAG = env.json("NHSA_PAYLATER_FLAG", default={"paylater_flag": "1
 # --- Outbound HTTP ------------------------------------------------------------------------------------------
 UPSTREAM_CONNECT_TIMEOUT = 3.0
 UPSTREAM_READ_TIMEOUT = env.float("UPSTREAM_READ_TIMEOUT", default=15.0)
+# The worker resolves an unknown-outcome call only once it is this old (manage.py resolve_pending: at once).
+RECOVERY_GRACE_SECONDS = env.int("RECOVERY_GRACE_SECONDS", default=120)
 
 # --- Business ------------------------------------------------------------------------------------------------
 REGISTRATION_ORDER_TTL_MINUTES = env.int("REGISTRATION_ORDER_TTL_MINUTES", default=30)

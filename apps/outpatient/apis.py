@@ -9,6 +9,7 @@ from apps.core.serializers import AmountField
 from apps.integrations.inbound import PlatformAPIView
 from apps.outpatient import selectors, services
 from apps.patients.selectors import patient_get_by_medium
+from apps.patients.services import patient_ensure_insured
 
 CERT_TYPES = ["01", "02", "03"]
 
@@ -72,7 +73,7 @@ class Org001AccountView(PlatformAPIView):
     InputSerializer = Org001Input
 
     def handle(self, data, exchange):
-        return selectors.account_info(patient=data["patient"])
+        return selectors.account_info(patient=patient_ensure_insured(patient=data["patient"]))
 
 
 class Org002Reply(PlatformReply):
@@ -89,6 +90,9 @@ class Org002UnsettledView(PlatformAPIView):
     def handle(self, data, exchange):
         bills = []
         for order in selectors.unsettled_orders(patient=data["patient"]):
+            if not bills:  # the order this call is about, as a rule the only one: its page shows the call
+                exchange.business_type, exchange.business_id = order._meta.label_lower, str(order.pk)
+                exchange.save(update_fields=["business_type", "business_id"])
             services.visit_ensure_registered(order=order)
             bills.append(selectors.unsettled_bill(order=order))
         return {"unsettlelist": bills}

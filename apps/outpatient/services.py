@@ -25,7 +25,7 @@ from apps.ledger.models import Channel, Kind, MoneyMovement, Status
 from apps.outpatient import messages as order_messages
 from apps.outpatient import selectors
 from apps.outpatient.models import ORDER_TRANSITIONS, UNPAID_STATES, OrderState, RegistrationOrder, Schedule
-from apps.patients.services import patient_check_signature, patient_get_or_create
+from apps.patients.services import patient_check_signature, patient_ensure_insured, patient_get_or_create
 
 log = logging.getLogger(__name__)
 
@@ -242,22 +242,7 @@ def visit_ensure_registered(*, order: RegistrationOrder, wait_seconds: float = 1
             raise ApplicationError("就诊登记正在进行中，请稍后重试")
         time.sleep(0.2)
     try:
-        patient = order.patient
-        if not patient.psn_no or not patient.insuplc_admdvs:
-            person = nhsa.person_info(
-                opter="system",
-                mdtrt_cert_type=patient.mdtrt_cert_type,
-                mdtrt_cert_no=patient.certno,
-                certno=patient.certno,
-                psn_name=patient.name,
-                business=BusinessRef.of(order),
-            )
-            insurance = person.insurance(patient.insutype or None) or person.insurance()
-            if insurance is None:
-                raise ApplicationError("医保信息平台未返回该患者的参保信息，无法登记就诊")
-            patient.psn_no, patient.insutype = person.psn_no, insurance.insutype
-            patient.insuplc_admdvs = insurance.insuplc_admdvs
-            patient.save(update_fields=["psn_no", "insutype", "insuplc_admdvs", "certno_hash", "phone_hash"])
+        patient = patient_ensure_insured(patient=order.patient, business=BusinessRef.of(order))
         schedule = order.schedule
         doctor, dept = schedule.doctor, schedule.doctor.department
         visit = nhsa.register_outpatient(

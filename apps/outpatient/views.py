@@ -106,7 +106,9 @@ def order_return(request, token):
     text = services.order_handle_return(
         order=order, access_code=request.GET.get("access_code", ""), status=request.GET.get("status", "")
     )
-    messages.info(request, text)
+    order.refresh_from_db(fields=["state"])
+    if order.state != OrderState.PAID:  # the paid page says so itself
+        messages.info(request, text)
     response = redirect("outpatient:order", token=token)
     response["Referrer-Policy"] = "no-referrer"
     return response

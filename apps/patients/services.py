@@ -4,6 +4,7 @@ from django.utils import timezone
 from apps.core.errors import ApplicationError
 from apps.core.idcard import IdCardError, normalize_idcard
 from apps.integrations.paylater import client as paylater
+from apps.integrations.transport import UpstreamError
 from apps.patients.models import CertType, Patient, SignStatus
 from apps.patients.selectors import patient_get_by_certno
 
@@ -53,3 +54,32 @@ def patient_sign_url(*, patient: Patient, back_url: str) -> str | None:
     if not result.sign_url:
         raise ApplicationError("平台未返回签约地址，请稍后再试")
     return paylater.with_back_url(result.sign_url, back_url)
+
+
+def patient_ensure_insured(*, patient: Patient, business=None) -> Patient:
+    """The patient with psn_no, insutype and insuplc_admdvs, asking the gateway (1101) the first time."""
+    from apps.integrations.nhsa import client as nhsa
+
+    if patient.psn_no and patient.insuplc_admdvs:
+        return patient
+    try:
+        person = nhsa.person_info(
+            opter="system",
+            mdtrt_cert_type=patient.mdtrt_cert_type,
+            mdtrt_cert_no=patient.certno,
+            certno=patient.certno,
+            psn_name=patient.name,
+            business=business,
+        )
+    except UpstreamError as exc:
+        raise ApplicationError(f"无法从医保信息平台获取参保信息（{exc.upstream_message or exc}）") from exc
+    insurance = person.insurance(patient.insutype or None) or person.insurance()
+    if insurance is None:
+        raise ApplicationError("医保信息平台未返回该患者的参保信息")
+    patient.psn_no, patient.insutype, patient.insuplc_admdvs = (
+        person.psn_no,
+        insurance.insutype,
+        insurance.insuplc_admdvs,
+    )
+    patient.save(update_fields=["psn_no", "insutype", "insuplc_admdvs", "certno_hash", "phone_hash", "updated_at"])
+    return patient

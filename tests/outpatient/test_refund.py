@@ -115,3 +115,21 @@ def test_only_a_cashier_refunds_from_the_order_page(paid_order, login):
     assert "退费成功" in response.content.decode()
     page = response.content.decode()
     assert "AMP_HOS_002" in page and paid_order.patient.certno not in page
+
+
+def test_the_worker_waits_out_the_grace_period_before_resolving(paid_order):
+    import datetime
+
+    from django.utils import timezone
+
+    from apps.integrations.tasks import resolve_pending_task
+    from apps.sandbox.models import Fault
+
+    Fault.objects.create(party="paylater", interface="refund", mode="timeout", remaining=1)
+    order_refund(order=paid_order, reason="患者取消就诊")
+    assert resolve_pending_task() == "resolved 0"
+    assert refund_movements().get().status == Status.UNKNOWN
+
+    Exchange.objects.filter(interface="AMP_HOS_002").update(created_at=timezone.now() - datetime.timedelta(minutes=3))
+    assert resolve_pending_task() == "resolved 1"
+    assert refund_movements().get().status == Status.SUCCEEDED
