@@ -1,0 +1,105 @@
+"""Registration orders: places in the schedule, forward-only states, expiry, cancelling, and the staff screens."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from apps.core.errors import ApplicationError
+from apps.outpatient.models import OrderState, RegistrationOrder, Schedule
+from apps.outpatient.services import order_cancel, order_create, orders_expire_due
+from tests.outpatient.conftest import settlement_payload
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ZHANG = ("张伟", "220102198805060015")
+
+
+def first_schedule():
+    return Schedule.objects.order_by("id").first()
+
+
+def test_an_order_takes_a_place_and_gets_the_next_queue_number(demo):
+    schedule = first_schedule()
+    a = order_create(name=ZHANG[0], certno=ZHANG[1], schedule_id=schedule.pk)
+    b = order_create(name="王芳", certno="220104199203150029", schedule_id=schedule.pk)
+    schedule.refresh_from_db()
+    assert (a.queue_no, b.queue_no, schedule.booked) == (1, 2, 2)
+    assert a.fee == schedule.fee and a.trace_no != b.trace_no and len(a.trace_no) <= 64
+    assert len(a.token) >= 32 and a.token != b.token
+
+
+def test_a_full_schedule_and_bad_identities_are_refused_without_a_trace(demo):
+    schedule = first_schedule()
+    Schedule.objects.filter(pk=schedule.pk).update(booked=schedule.capacity)
+    with pytest.raises(ApplicationError, match="约满"):
+        order_create(name=ZHANG[0], certno=ZHANG[1], schedule_id=schedule.pk)
+    with pytest.raises(ApplicationError, match="校验位"):
+        order_create(name="某人", certno="220102198805060016", schedule_id=schedule.pk)
+    with pytest.raises(ApplicationError, match="不一致"):
+        order_create(name="李四", certno=ZHANG[1], schedule_id=schedule.pk)
+    assert not RegistrationOrder.objects.exists()
+
+
+def test_unpaid_orders_expire_and_give_their_place_back(new_order):
+    order = new_order()
+    schedule = order.schedule
+    RegistrationOrder.objects.filter(pk=order.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert orders_expire_due() == 1
+    order.refresh_from_db()
+    schedule.refresh_from_db()
+    assert order.state == OrderState.EXPIRED and schedule.booked == 0
+    assert orders_expire_due() == 0
+
+
+def test_a_settlement_after_expiry_is_kept_and_flagged(platform, new_order):
+    order = new_order()
+    RegistrationOrder.objects.filter(pk=order.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    orders_expire_due()
+    status, reply = platform("org_003", settlement_payload(order))
+    assert reply["ret_code"] == "00"
+    order.refresh_from_db()
+    assert order.state == OrderState.PAID and order.needs_review and "过期" in order.review_note
+
+
+def test_cancel_only_unpaid_orders_and_states_only_move_forward(new_order):
+    order = new_order()
+    order_cancel(order=order)
+    order.refresh_from_db()
+    assert order.state == OrderState.CANCELLED and order.schedule.booked == 0
+    with pytest.raises(ApplicationError):
+        order_cancel(order=order)
+    assert [h.state for h in order.history.order_by("history_date")][-1] == OrderState.CANCELLED
+
+
+def test_the_registration_page_explains_a_bad_identity_and_creates_nothing(client, demo):
+    schedule = first_schedule()
+    response = client.post(
+        "/r/",
+        {
+            "dept": schedule.doctor.department.code,
+            "schedule": schedule.pk,
+            "name": "张伟",
+            "certno": "22010219880506001X",
+        },
+        follow=True,
+    )
+    assert "校验位" in response.content.decode()
+    assert not RegistrationOrder.objects.exists()
+    assert client.get("/r/not-a-token/").status_code == 404
+
+
+def test_staff_list_filters_and_the_order_page_shows_history_without_full_identity(login, new_order):
+    paid = new_order()
+    waiting = new_order(name="王芳", certno="220104199203150029")
+    RegistrationOrder.objects.filter(pk=paid.pk).update(state=OrderState.PAID)
+    client = login("cashier")
+    page = client.get("/outpatient/registrations/?state=paid").content.decode()
+    assert paid.trace_no in page and waiting.trace_no not in page
+    detail = client.get(f"/outpatient/registrations/{waiting.pk}/").content.decode()
+    assert "状态历史" in detail and "接口轨迹" in detail and "取消订单" in detail
+    assert "220104199203150029" not in detail and "220104********0029" in detail
+    response = client.post(f"/outpatient/registrations/{waiting.pk}/cancel", follow=True)
+    assert "已取消" in response.content.decode()
+    assert login("purchasing").get("/outpatient/registrations/").status_code == 403
+    assert login("doctor").post(f"/outpatient/registrations/{paid.pk}/cancel").status_code == 403
