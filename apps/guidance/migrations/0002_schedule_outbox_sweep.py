@@ -2,20 +2,11 @@
 
 from django.db import migrations
 
-NAME = "deliver_patient_messages"
-FUNC = "apps.guidance.tasks.deliver_due_task"
-
-
-def schedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.update_or_create(
-        name=NAME, defaults={"func": FUNC, "schedule_type": "I", "minutes": 1, "repeats": -1}
-    )
-
-
-def unschedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name=NAME, func=FUNC).delete()
+from apps.core.schedules import schedule_every
 
 
 class Migration(migrations.Migration):
     dependencies = [("guidance", "0001_initial"), ("django_q", "0018_task_success_index")]
-    operations = [migrations.RunPython(schedule, unschedule)]
+    operations = [
+        schedule_every(name="deliver_patient_messages", func="apps.guidance.tasks.deliver_due_task", minutes=1)
+    ]

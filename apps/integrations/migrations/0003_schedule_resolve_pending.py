@@ -2,19 +2,7 @@
 
 from django.db import migrations
 
-NAME = "resolve_pending"
-FUNC = "apps.integrations.tasks.resolve_pending_task"
-
-
-def schedule(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    Schedule.objects.update_or_create(
-        name=NAME, defaults={"func": FUNC, "schedule_type": "I", "minutes": 5, "repeats": -1}
-    )
-
-
-def unschedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name=NAME, func=FUNC).delete()
+from apps.core.schedules import schedule_every
 
 
 class Migration(migrations.Migration):
@@ -23,4 +11,6 @@ class Migration(migrations.Migration):
         ("django_q", "0018_task_success_index"),
     ]
 
-    operations = [migrations.RunPython(schedule, unschedule)]
+    operations = [
+        schedule_every(name="resolve_pending", func="apps.integrations.tasks.resolve_pending_task", minutes=5)
+    ]

@@ -2,20 +2,7 @@
 
 from django.db import migrations, models
 
-# The refunds the platform accepted but had not finished are asked about again every 5 minutes (AMP_HOS_003).
-NAME = "follow_up_refunds"
-FUNC = "apps.outpatient.tasks.refunds_follow_up_task"
-
-
-def schedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.update_or_create(
-        name=NAME, defaults={"func": FUNC, "schedule_type": "I", "minutes": 5, "repeats": -1}
-    )
-
-
-def unschedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name=NAME, func=FUNC).delete()
-
+from apps.core.schedules import schedule_every
 
 class Migration(migrations.Migration):
 
@@ -24,7 +11,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(schedule, unschedule),
+        # Refunds the platform accepted but had not finished are asked about again (AMP_HOS_003).
+        schedule_every(
+            name="follow_up_refunds", func="apps.outpatient.tasks.refunds_follow_up_task", minutes=5
+        ),
         migrations.AlterField(
             model_name='historicalregistrationorder',
             name='state',
