@@ -143,9 +143,9 @@ def test_schedule_migration_is_idempotent_and_task_is_thin(db):
     from django.apps import apps
     from django_q.models import Schedule
 
-    schedule = importlib.import_module("apps.integrations.migrations.0003_schedule_resolve_pending").schedule
-    schedule(apps, None)
-    schedule(apps, None)
+    [operation] = importlib.import_module("apps.integrations.migrations.0003_schedule_resolve_pending").Migration.operations
+    operation.code(apps, None)
+    operation.code(apps, None)
     [row] = Schedule.objects.filter(name="resolve_pending")
     assert (row.func, row.schedule_type, row.minutes) == ("apps.integrations.tasks.resolve_pending_task", "I", 5)
     assert tasks.resolve_pending_task() == "resolved 0"
