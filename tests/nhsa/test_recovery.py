@@ -143,7 +143,8 @@ def test_schedule_migration_is_idempotent_and_task_is_thin(db):
     from django.apps import apps
     from django_q.models import Schedule
 
-    [operation] = importlib.import_module("apps.integrations.migrations.0003_schedule_resolve_pending").Migration.operations
+    migration = importlib.import_module("apps.integrations.migrations.0003_schedule_resolve_pending").Migration
+    [operation] = migration.operations
     operation.code(apps, None)
     operation.code(apps, None)
     [row] = Schedule.objects.filter(name="resolve_pending")
