@@ -43,11 +43,9 @@ COMING_SOON = {
 
 def role_screens(role):
     for title, target, description in ROLE_SCREENS[role]:
-        if target.startswith("soon:"):
-            url = reverse("coming_soon", args=[target[5:]])
-        else:
-            url = reverse(target)
-        yield {"title": title, "url": url, "description": description}
+        soon = target.startswith("soon:")
+        url = reverse("coming_soon", args=[target[5:]]) if soon else reverse(target)
+        yield {"title": title, "url": url, "description": description, "soon": soon}
 
 
 @login_required
