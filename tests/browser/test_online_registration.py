@@ -50,6 +50,18 @@ def test_unsigned_patient_signs_pays_and_gets_both_messages(page, sandbox, demo)
     page.get_by_role("button", name="切换").click()
     notices = page.locator("main").inner_text()
     assert "挂号" in notices and "已支付" in notices, notices
+    assert_nowhere_in_the_database("220104199203150029")
+
+
+def assert_nowhere_in_the_database(certno):
+    """After a whole flow, no table (exchange log, outbox, sessions, history, sandbox) holds the number in clear."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            for row in cursor.fetchall():
+                assert certno not in " ".join(map(str, row)), f"{table} holds the 身份证号 in clear: {row}"
 
 
 @pytest.mark.parametrize("codec", ["json", "sm"])
