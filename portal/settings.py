@@ -16,7 +16,8 @@ DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me-in-production-012345678
 DEV_PII_KEY = "dev-only-insecure-pii-key-change-me"
 
 env = environ.Env()
-env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
+if (BASE_DIR / ".env").exists():
+    env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)

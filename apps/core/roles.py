@@ -2,7 +2,6 @@
 
 from functools import wraps
 
-from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 
 CASHIER, DOCTOR, FINANCE, PURCHASING = "cashier", "doctor", "finance", "purchasing"
@@ -18,7 +17,7 @@ ROLE_PERMISSIONS = {
     ],
     DOCTOR: ["patients.view_patient", "outpatient.view_schedule", "outpatient.view_registrationorder"],
     FINANCE: [
-        "ledger.view_moneymovement", "integrations.view_exchange", "integrations.view_inboundcall",
+        "ledger.view_moneymovement", "integrations.view_exchange",
         "outpatient.view_registrationorder", "patients.view_patient", "guidance.view_outboxmessage",
     ],
     PURCHASING: [],
@@ -48,19 +47,6 @@ def user_roles(user) -> set[str]:
 
 def has_role(user, *roles: str) -> bool:
     return bool(user_roles(user) & set(roles))
-
-
-class RoleRequiredMixin(AccessMixin):
-    """Anonymous users go to the login page; a logged-in user without one of `roles` gets 403."""
-
-    roles: tuple[str, ...] = ()
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not has_role(request.user, *self.roles):
-            raise PermissionDenied("您的角色无权访问此页面")
-        return super().dispatch(request, *args, **kwargs)
 
 
 def role_required(*roles: str):

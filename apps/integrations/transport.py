@@ -174,6 +174,13 @@ def exchange_settle(exchange: Exchange, outcome: str, *, code="", message="", re
     exchange.save(update_fields=fields)
 
 
+def exchange_attach(exchange: Exchange, obj) -> None:
+    """Link an exchange (typically an inbound call) to the business object it turned out to be about."""
+    ref = BusinessRef.of(obj)
+    exchange.business_type, exchange.business_id = ref.type, ref.id
+    exchange.save(update_fields=["business_type", "business_id"])
+
+
 def exchange_resolve(exchange: Exchange, *, resolution: str, by: Exchange | None = None) -> None:
     exchange.resolved_at = timezone.now()
     exchange.resolution = resolution[:200]

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from apps.core.errors import ApplicationError
 from apps.core.serializers import AmountField
 from apps.integrations.inbound import PlatformAPIView
+from apps.integrations.transport import exchange_attach
 from apps.outpatient import selectors, services
 from apps.patients.selectors import patient_get_by_medium
 from apps.patients.services import patient_ensure_insured
@@ -91,8 +92,7 @@ class Org002UnsettledView(PlatformAPIView):
         bills = []
         for order in selectors.unsettled_orders(patient=data["patient"]):
             if not bills:  # the order this call is about, as a rule the only one: its page shows the call
-                exchange.business_type, exchange.business_id = order._meta.label_lower, str(order.pk)
-                exchange.save(update_fields=["business_type", "business_id"])
+                exchange_attach(exchange, order)
             services.visit_ensure_registered(order=order)
             bills.append(selectors.unsettled_bill(order=order))
         return {"unsettlelist": bills}

@@ -3,6 +3,8 @@
 Field names are the platform's camelCase, verbatim.
 """
 
+import datetime
+
 from django.conf import settings
 from django.utils import timezone
 
@@ -17,7 +19,7 @@ def _when(value) -> str:
 
 def _scheduled(order) -> str:
     schedule = order.schedule
-    moment = timezone.make_aware(timezone.datetime.combine(schedule.date, schedule.start_time))
+    moment = timezone.make_aware(datetime.datetime.combine(schedule.date, schedule.start_time))
     return _when(moment)
 
 

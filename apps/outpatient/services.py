@@ -20,7 +20,13 @@ from apps.guidance.services import message_enqueue
 from apps.integrations.nhsa import client as nhsa
 from apps.integrations.paylater import client as paylater
 from apps.integrations.paylater.types import RefundState
-from apps.integrations.transport import BusinessRef, UpstreamError, UpstreamRefused, UpstreamUnknownOutcome
+from apps.integrations.transport import (
+    BusinessRef,
+    UpstreamError,
+    UpstreamRefused,
+    UpstreamUnknownOutcome,
+    exchange_attach,
+)
 from apps.ledger.models import Channel, Kind, MoneyMovement, Status
 from apps.outpatient import messages as order_messages
 from apps.outpatient import selectors
@@ -131,8 +137,9 @@ def order_proceed(*, order: RegistrationOrder) -> Step:
     return Step(redirect_to=paylater.with_back_url(link, _url("outpatient:order_return", order.token)))
 
 
-def order_handle_return(*, order: RegistrationOrder, access_code: str, status: str) -> str:
-    """The platform sent the browser back with `status` and `access_code`. Only 附录四 can say "paid".
+def order_handle_return(*, order: RegistrationOrder, access_code: str) -> str:
+    """The platform sent the browser back with `status` and `access_code`. Only 附录四 can say "paid", so
+    `status` is not even read: the page shown follows from our records and 附录四's answer.
 
     Returns the message to show on the clean result page. Nothing changes unless the platform confirms that
     this code belongs to this order and the payment succeeded.
@@ -302,8 +309,7 @@ def settlement_record(*, data: dict, amounts: dict, exchange=None) -> dict:
         if order is None:
             raise ApplicationError(f"org_trace_no: 未找到机构跟踪号 {trace_no}")
         if exchange is not None:
-            exchange.business_type, exchange.business_id = order._meta.label_lower, str(order.pk)
-            exchange.save(update_fields=["business_type", "business_id"])
+            exchange_attach(exchange, order)
         if order.patient.certno != data["mdtrt_cert_no"].strip().upper():
             raise ApplicationError("mdtrt_cert_no: 与该订单的患者不一致")
         if not order.settlement_fingerprint:

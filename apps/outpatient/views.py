@@ -103,9 +103,7 @@ def order_signed(request, token):
 def order_return(request, token):
     """The platform's return (backUrl?status=…&access_code=…): check with 附录四, then a clean address at once."""
     order = _order(token)
-    text = services.order_handle_return(
-        order=order, access_code=request.GET.get("access_code", ""), status=request.GET.get("status", "")
-    )
+    text = services.order_handle_return(order=order, access_code=request.GET.get("access_code", ""))
     order.refresh_from_db(fields=["state"])
     if order.state != OrderState.PAID:  # the paid page says so itself
         messages.info(request, text)

@@ -62,9 +62,5 @@ class Patient(models.Model):
         return pii.mask_name(self.name)
 
     @property
-    def phone_masked(self) -> str:
-        return pii.mask_phone(self.phone)
-
-    @property
     def is_signed(self) -> bool:
         return self.sign_status == SignStatus.SIGNED

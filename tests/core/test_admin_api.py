@@ -52,3 +52,11 @@ def test_swagger_ui_uses_only_our_static_files(client):
         assert asset.startswith("/static/"), f"asset not served by the portal: {asset}"
         assert finders.find(asset.removeprefix("/static/").split("?")[0]), f"missing static file: {asset}"
     assert not re.search(r"https?://(?!127\.0\.0\.1|localhost|testserver)[\w.-]+", html), "a CDN host is referenced"
+
+
+def test_admin_finds_a_patient_by_full_idcard_number(client, demo):
+    from apps.core.demo import DEMO_PASSWORD
+
+    assert client.login(username="admin", password=DEMO_PASSWORD)
+    page = client.get("/admin/patients/patient/", {"q": "220104199203150029"}).content.decode()
+    assert "220104********0029" in page and "220102********0015" not in page
