@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from apps.core.errors import ApplicationError
 from apps.core.idcard import IdCardError, normalize_idcard
+from apps.integrations.nhsa import client as nhsa
 from apps.integrations.paylater import client as paylater
 from apps.integrations.transport import UpstreamError
 from apps.patients.models import CertType, Patient, SignStatus
@@ -58,8 +59,6 @@ def patient_sign_url(*, patient: Patient, back_url: str) -> str | None:
 
 def patient_ensure_insured(*, patient: Patient, business=None) -> Patient:
     """The patient with psn_no, insutype and insuplc_admdvs, asking the gateway (1101) the first time."""
-    from apps.integrations.nhsa import client as nhsa
-
     if patient.psn_no and patient.insuplc_admdvs:
         return patient
     try:
