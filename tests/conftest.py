@@ -7,6 +7,15 @@ from apps.core.demo import DEMO_PASSWORD
 
 
 @pytest.fixture
+def sandbox_done():
+    """Wait until the sandbox has finished the work of every call it received, as a caller that timed out would
+    by waiting before it asks what happened."""
+    from apps.sandbox.faults import wait_idle
+
+    return wait_idle
+
+
+@pytest.fixture
 def sandbox(live_server, settings):
     """Point both adapters, and the sandbox's calls back into the portal, at Django's live server."""
     base = live_server.url
@@ -14,7 +23,11 @@ def sandbox(live_server, settings):
     settings.PAYLATER_BASE_URL = f"{base}/sandbox/paylater/"
     settings.NHSA_BASE_URL = f"{base}/sandbox/nhsa/"
     settings.UPSTREAM_READ_TIMEOUT = 2.0
-    return live_server
+    yield live_server
+    # A late answer (the timeout fault) must not reach the database of the next test.
+    from apps.sandbox.faults import wait_idle
+
+    wait_idle(whole_requests=True)
 
 
 @pytest.fixture

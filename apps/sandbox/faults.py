@@ -1,6 +1,8 @@
 """Faults on demand for the sandbox's interfaces (slow, time out, 500, HTML page, truncated, callback twice)."""
 
+import threading
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
@@ -26,27 +28,58 @@ def take(party: str, interface: str, *, modes=None) -> Fault | None:
         return fault
 
 
+# Requests in progress, and those whose work is not yet done. A caller that timed out cannot tell whether the
+# sandbox has done the work yet; tests wait on these before asking what happened.
+_in_progress = {"requests": 0, "unfinished": 0}
+_changed = threading.Condition()
+
+
+@contextmanager
+def _counted(kind: str):
+    with _changed:
+        _in_progress[kind] += 1
+    try:
+        yield
+    finally:
+        with _changed:
+            _in_progress[kind] -= 1
+            _changed.notify_all()
+
+
+def wait_idle(*, whole_requests: bool = False, timeout: float = 30.0) -> None:
+    """Block until every request's work is done (committed) or, with `whole_requests`, until every response has
+    been sent, late ones included."""
+    kind = "requests" if whole_requests else "unfinished"
+    with _changed:
+        if not _changed.wait_for(lambda: _in_progress[kind] == 0, timeout=timeout):
+            raise TimeoutError(f"sandbox still busy after {timeout} s: {_in_progress}")
+
+
 def serve(party: str, interface: str, handler) -> HttpResponse:
     """Run `handler()` (which must commit its own work) under whatever fault is set for the interface."""
+    with _counted("requests"):
+        with _counted("unfinished"):
+            response, mode = _faulted(party, interface, handler)
+        if mode == FaultMode.TIMEOUT:
+            # The work is committed; the answer arrives after the caller has given up.
+            time.sleep(settings.UPSTREAM_READ_TIMEOUT + 1.0)
+        return response
+
+
+def _faulted(party: str, interface: str, handler) -> tuple[HttpResponse, str | None]:
     fault = take(party, interface)
     mode = fault.mode if fault else None
     if mode == FaultMode.ERROR_500:
-        return HttpResponse("Internal Server Error", status=500, content_type="text/plain")
+        return HttpResponse("Internal Server Error", status=500, content_type="text/plain"), mode
     if mode == FaultMode.HTML:
-        return HttpResponse(
-            "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>",
-            status=200,
-            content_type="text/html",
-        )
+        page = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
+        return HttpResponse(page, status=200, content_type="text/html"), mode
     if mode == FaultMode.SLOW:
         time.sleep(fault.delay_seconds)
     response = handler()
-    if mode == FaultMode.TIMEOUT:
-        # The work is committed; the answer arrives after the caller has given up.
-        time.sleep(settings.UPSTREAM_READ_TIMEOUT + 1.0)
-    elif mode == FaultMode.TRUNCATED:
+    if mode == FaultMode.TRUNCATED:
         response.content = response.content[: max(1, len(response.content) // 2)]
-    return response
+    return response, mode
 
 
 def callback_times(party: str, interface: str) -> int:

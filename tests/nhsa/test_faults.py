@@ -153,7 +153,9 @@ MATRIX = [
 
 @pytest.mark.parametrize("infno", list(CASES))
 @pytest.mark.parametrize(("mode", "error", "outcome", "processed", "final"), MATRIX, ids=[m[0] for m in MATRIX])
-def test_money_call_fault(request, settings, resolved_signals, infno, mode, error, outcome, processed, final):
+def test_money_call_fault(
+    request, settings, resolved_signals, sandbox_done, infno, mode, error, outcome, processed, final
+):
     case = CASES[infno]
     person = request.getfixturevalue(case.patient)
     ctx = case.prepare(person)  # also signs the operator in, so the money call is the first thing to fail
@@ -166,6 +168,7 @@ def test_money_call_fault(request, settings, resolved_signals, infno, mode, erro
 
     with pytest.raises(error):
         case.send(person, ctx, mode == "infcode_-1")
+    sandbox_done()
 
     original = _original(infno)
     assert original.outcome == outcome and original.money

@@ -57,11 +57,12 @@ def test_refund_releases_the_place_and_records_a_negative_movement(paid_order):
     assert platform_refunds() == 1
 
 
-def test_a_timed_out_refund_is_resolved_by_query_and_never_sent_twice(paid_order):
+def test_a_timed_out_refund_is_resolved_by_query_and_never_sent_twice(paid_order, sandbox_done):
     from apps.sandbox.models import Fault
 
     Fault.objects.create(party="paylater", interface="refund", mode="timeout", remaining=1)
     assert "结果未知" in order_refund(order=paid_order, reason="患者取消就诊")
+    sandbox_done()
     [movement] = refund_movements()
     assert movement.status == Status.UNKNOWN
     assert Exchange.objects.get(interface="AMP_HOS_002").outcome == "unknown"
@@ -117,7 +118,7 @@ def test_only_a_cashier_refunds_from_the_order_page(paid_order, login):
     assert "AMP_HOS_002" in page and paid_order.patient.certno not in page
 
 
-def test_the_worker_waits_out_the_grace_period_before_resolving(paid_order):
+def test_the_worker_waits_out_the_grace_period_before_resolving(paid_order, sandbox_done):
     import datetime
 
     from django.utils import timezone
@@ -130,6 +131,7 @@ def test_the_worker_waits_out_the_grace_period_before_resolving(paid_order):
     assert resolve_pending_task() == "resolved 0"
     assert refund_movements().get().status == Status.UNKNOWN
 
+    sandbox_done()  # as the platform would have done by the end of the grace period
     Exchange.objects.filter(interface="AMP_HOS_002").update(created_at=timezone.now() - datetime.timedelta(minutes=3))
     assert resolve_pending_task() == "resolved 1"
     assert refund_movements().get().status == Status.SUCCEEDED
