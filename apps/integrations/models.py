@@ -33,7 +33,11 @@ class Exchange(models.Model):
     interface = models.CharField("接口", max_length=40, db_index=True)
     msgid = models.CharField("报文ID / 跟踪号", max_length=64, blank=True, default="", db_index=True)
     url = models.CharField("地址", max_length=300, blank=True, default="")
-    money = models.BooleanField("资金交易", default=False)
+    money = models.BooleanField(
+        "结果须核实",
+        default=False,
+        help_text="资金交易，以及就诊、住院登记：超时或应答损坏时结果未知，由冲正或查询核实，绝不重发",
+    )
     request_headers = models.JSONField("请求头", default=dict, blank=True)
     request_body = models.JSONField("请求（已脱敏）", null=True, blank=True)
     raw_body = EncryptedTextField("原始请求（加密）", blank=True, default="")

@@ -89,10 +89,19 @@ def test_sign_no_cached_per_operator_per_day(zhang):
     assert NhsaSignIn.objects.count() == 2
 
 
-def test_transaction_without_valid_sign_no_is_refused(zhang):
-    NhsaSignIn.objects.create(opter="cashier", sign_date=envelope.timezone.localdate(), sign_no="FORGED")
-    with pytest.raises(UpstreamRefused, match="sign_no"):
-        _info(zhang)
+def test_a_rejected_sign_no_signs_in_again_and_sends_once_more(zhang):
+    NhsaSignIn.objects.create(opter="cashier", sign_date=envelope.timezone.localdate(), sign_no="REVOKED")
+    info = _info(zhang)
+    assert info.psn_no == zhang.psn_no
+    trail = [(e.interface, e.outcome, (e.request_body or {}).get("sign_no")) for e in Exchange.objects.order_by("id")]
+    fresh = NhsaSignIn.objects.get(opter="cashier").sign_no
+    assert trail == [("1101", Outcome.REFUSED, "REVOKED"), ("9001", Outcome.OK, ""), ("1101", Outcome.OK, fresh)]
+
+
+def test_a_refusal_for_another_reason_is_not_retried(zhang):
+    with pytest.raises(UpstreamRefused):
+        client.person_info(opter=OPTER, mdtrt_cert_type="02", mdtrt_cert_no="110101199003070011")
+    assert [e.interface for e in Exchange.objects.order_by("id")] == ["9001", "1101"]
 
 
 def test_infcode_number_on_success_string_on_refusal(zhang):

@@ -75,6 +75,30 @@ def test_org_002_twice_at_once_registers_one_visit(platform, new_order):
     assert Exchange.objects.filter(interface="2201").count() == 1
 
 
+def test_org_002_after_a_lost_2201_answer_leaves_one_visit_at_the_gateway(platform, new_order, sandbox_done):
+    from apps.integrations.recovery import REVERSED, resolve_pending
+    from apps.sandbox.models import Fault
+    from apps.sandbox.nhsa.models import Visit
+
+    order = new_order()
+    Fault.objects.create(party="nhsa", interface="2201", mode="timeout", remaining=1)
+    status, reply = platform("org_002", medium())
+    assert reply["ret_code"] != "00" and "医保就诊登记" in reply["ret_msg"]
+    sandbox_done()
+    [lost] = Exchange.objects.filter(interface="2201")
+    assert lost.outcome == "unknown" and lost.money
+    assert Visit.objects.filter(cancelled=False).count() == 1, "the gateway did register that visit"
+
+    status, reply = platform("org_002", medium())  # the platform tries again: a new 2201, a new visit
+    assert reply["ret_code"] == "00"
+    order.refresh_from_db()
+    assert reply["unsettlelist"][0]["mdtrt_id"] == order.mdtrt_id
+
+    [resolution] = resolve_pending()
+    assert (resolution.exchange_id, resolution.final, resolution.took_effect) == (lost.pk, REVERSED, True)
+    assert list(Visit.objects.filter(cancelled=False).values_list("mdtrt_id", flat=True)) == [order.mdtrt_id]
+
+
 def test_org_003_books_once_and_answers_repeats_with_the_first_reply(platform, new_order):
     order = new_order()
     status, first = platform("org_003", settlement_payload(order))

@@ -63,3 +63,12 @@ def read_deposit_refund(output: dict) -> dict:
 # The public spec only says infcode -1 with err_msg; these phrases are what the sandbox answers.
 REVERSAL_NOTHING_TO_UNDO = ("原交易不存在", "原交易未生效", "无需冲正")
 REVERSAL_ALREADY_DONE = ("原交易已冲正",)
+
+
+# How a refusal says the envelope's sign_no is no longer valid (the operator was signed out, or the gateway's
+# sign-ins were reset): the public spec names no code for it, so the err_msg is read for these phrases.
+SIGN_IN_REJECTED = ("sign_no", "签到")
+
+
+def sign_in_rejected(err_msg: str) -> bool:
+    return any(phrase in (err_msg or "") for phrase in SIGN_IN_REJECTED)

@@ -6,7 +6,9 @@ Inputs are checked before anything is sent: a bad one raises ApplicationError na
 
 Money calls (2207, 2207B, 2208, 2304, 2305, C2304, C2305) may raise UpstreamUnknownOutcome. The msgid of such
 a call is in the Exchange row; `apps.integrations.recovery` resolves it. Never call the function again for the
-same money: that would be a second settlement under a new msgid.
+same money: that would be a second settlement under a new msgid. The two calls that open a visit (2201, 2401)
+are treated the same way: a lost answer may have left a visit the portal never learnt of, so recovery undoes it
+by 2601 while the business retries under a new msgid (one visit stands, the one the portal knows).
 """
 
 import datetime
@@ -176,6 +178,7 @@ def register_outpatient(
         opter=opter,
         parse=types.read_registration,
         insuplc_admdvs=_text("insuplc_admdvs", insuplc_admdvs, 6),
+        money=True,  # see the module docstring: a lost answer is undone by 2601
         business=business,
     )
     return _result(types.Registration, sent)
@@ -250,6 +253,7 @@ def admit_inpatient(
         opter=opter,
         parse=types.read_admission,
         insuplc_admdvs=_text("insuplc_admdvs", insuplc_admdvs, 6),
+        money=True,  # see the module docstring: a lost answer is undone by 2601
         business=business,
     )
     return _result(types.Registration, sent, psn_no=psn_no)

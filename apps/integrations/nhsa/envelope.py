@@ -1,5 +1,6 @@
 """The gateway's message frame (INTERFACES.md 3.1): msgid, x-tif-* headers, the envelope, sign-in, one call."""
 
+import functools
 import hashlib
 import secrets
 import time
@@ -14,6 +15,7 @@ from django.utils import timezone
 from apps.core.errors import ApplicationError
 from apps.integrations import transport
 from apps.integrations.models import Exchange, MsgidCounter, NhsaSignIn, Outcome, Party
+from apps.integrations.nhsa import assumed
 from apps.integrations.transport import BadReply, BusinessRef, UpstreamRefused
 
 SIGN_IN = "9001"
@@ -179,10 +181,26 @@ def call(
     """Send one transaction under a fresh msgid and return its parsed output.
 
     Raises UpstreamRefused (infcode != 0), UpstreamUnavailable, or UpstreamUnknownOutcome (money calls only;
-    recorded by transport, never to be resent).
+    recorded by transport, never to be resent). A refusal of the cached sign_no (the gateway signed the operator
+    out, or restarted) signs in again and sends once more: a refused message did nothing, so this is safe.
     """
     who = as_opter(opter)
-    sign_no = "" if infno == SIGN_IN else sign_no_for(who)
+    send = functools.partial(
+        _send, infno, input, who=who, parse=parse, insuplc_admdvs=insuplc_admdvs, money=money, business=business
+    )
+    if infno == SIGN_IN:
+        return send(sign_no="")
+    sign_no = sign_no_for(who)
+    try:
+        return send(sign_no=sign_no)
+    except UpstreamRefused as exc:
+        if not assumed.sign_in_rejected(exc.upstream_message):
+            raise
+        NhsaSignIn.objects.filter(opter=who.opter, sign_no=sign_no).delete()
+        return send(sign_no=sign_no_for(who))
+
+
+def _send(infno, input, *, who: Opter, sign_no: str, parse, insuplc_admdvs, money, business) -> Sent:
     msgid = new_msgid()
     envelope = {
         "infno": infno,

@@ -5,7 +5,7 @@ from apps.integrations.recovery import pending, resolve_pending
 
 
 class Command(BaseCommand):
-    help = "结果未知的资金交易（超时等）逐笔查询或冲正后定论；每行一笔，最后一行汇总。"
+    help = "结果未知的资金交易与就诊登记（超时等）逐笔查询或冲正后定论；每行一笔，最后一行汇总。"
 
     def add_arguments(self, parser):
         parser.add_argument("--party", help="只处理这一方：" + " / ".join(Party.values))
