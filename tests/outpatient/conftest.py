@@ -13,9 +13,9 @@ from apps.core.smcrypto import hmac_signature
 def platform(sandbox):
     """Call the portal's /api/platform/ endpoints the way the platform does (codec json), over real HTTP."""
 
-    def call(interface: str, payload, *, raw: bytes | None = None):
+    def call(interface: str, payload, *, raw: bytes | None = None, timestamp=None, nonce=None):
         body = raw if raw is not None else json.dumps(payload, ensure_ascii=False).encode()
-        timestamp, nonce = str(int(time.time() * 1000)), secrets.token_hex(12)
+        timestamp, nonce = timestamp or str(int(time.time() * 1000)), nonce or secrets.token_hex(12)
         headers = {
             "Content-Type": "application/json",
             "X-App-Id": settings.PAYLATER_APP_ID,
