@@ -13,9 +13,8 @@ OPTER = ("cashier", "收费员")
 
 
 @pytest.fixture
-def gw(sandbox, settings):
-    """The sandbox gateway over the live server, with a short read timeout so that faults are quick."""
-    settings.UPSTREAM_READ_TIMEOUT = 1.0
+def gw(sandbox):
+    """The sandbox gateway over the live server (with the sandbox fixture's short read timeout)."""
     ensure_demo_people()
     return sandbox
 
