@@ -80,11 +80,13 @@ _MASKERS = {
     "phone": mask_phone,
     "tel": mask_phone,
 }
-_IDCARD_IN_TEXT = re.compile(r"(?<!\d)(\d{6})(\d{8})(\d{3}[\dXx])(?!\d)")
+# Not inside a longer run of letters and digits: order and trace numbers (REG2026112615…) are not ID numbers,
+# and staff must be able to search the log for them.
+_IDCARD_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
 
 
 def mask_text(text: str) -> str:
-    """Mask any 18-character ID number inside free text (URLs, error messages)."""
+    """Mask any 18-character ID number standing alone inside free text (URLs, error messages)."""
     return _IDCARD_IN_TEXT.sub(lambda m: m.group(1) + "********" + m.group(3)[-4:], text)
 
 

@@ -1,3 +1,5 @@
+import json
+
 from django.db import models
 
 from apps.core.fields import EncryptedTextField
@@ -25,7 +27,8 @@ class Exchange(models.Model):
     """One row per call, outbound or inbound: the audit trail and the inbox for the platform's calls.
 
     Bodies are kept with personal data masked. An inbound call's raw body is also kept encrypted
-    (`raw_body`), because the inbox must be able to show exactly what arrived.
+    (`raw_body`), because the inbox must be able to show exactly what arrived; so is the exact request of an
+    outbound call whose outcome may have to be resolved, because recovery must ask about exactly what was sent.
     """
 
     direction = models.CharField("方向", max_length=3, choices=Direction.choices)
@@ -57,6 +60,11 @@ class Exchange(models.Model):
         "self", verbose_name="处理交易", null=True, blank=True, on_delete=models.PROTECT, related_name="resolves"
     )
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    def sent_request(self) -> dict | None:
+        """The exact request of an outbound call kept for resolving it (the masked log may have altered an
+        identifier that looks like an ID number); None when it was not kept."""
+        return json.loads(self.raw_body) if self.direction == Direction.OUT and self.raw_body else None
 
     class Meta:
         verbose_name = "接口交换记录"

@@ -113,6 +113,8 @@ def post(
         money=money,
         request_headers={k: v for k, v in headers.items() if "signature" not in k.lower()},
         request_body=loggable(log_request),
+        # Recovery asks about exactly what was sent: keep it, encrypted, for the calls it may have to resolve.
+        raw_body=json.dumps(log_request, ensure_ascii=False, default=_json_default) if money else "",
         business_type=business.type if business else "",
         business_id=business.id if business else "",
     )

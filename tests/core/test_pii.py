@@ -74,6 +74,13 @@ def test_mask_payload_masks_nested_keys_and_free_text():
         assert person["certno"] not in flat and person["phone"] not in flat
 
 
+def test_free_text_masks_id_numbers_standing_alone_but_not_inside_order_numbers():
+    assert pii.mask_text(f"/r/?certNo={ZHANG}&x=1") == "/r/?certNo=220102********0015&x=1"
+    assert pii.mask_text(f"患者{WANG}未签约") == "患者220104********0029未签约"
+    for number in ("RFREG202611261513337230A6A8659D01", f"REG{ZHANG}", f"{ZHANG}01A", "H22010200001202611261459310001"):
+        assert pii.mask_text(number) == number
+
+
 def test_masks_for_names_and_phones():
     assert pii.mask_name("张伟") == "张*"
     assert pii.mask_name("") == ""

@@ -44,6 +44,20 @@ def timed_out_refund(platform):
     return exchange
 
 
+def test_the_query_asks_about_exactly_what_was_sent_even_where_the_log_masks_it(platform, signals):
+    exact = "202611261513337236"  # 18 digits: the log's masker takes it for an ID number
+    platform.answer("refund", amp({"tradeStatus": "PROCESSING"}), delay=1.5)
+    with pytest.raises(paylater.UpstreamUnknownOutcome):
+        paylater.refund(**(REFUND | {"out_refund_no": exact}))
+    original = Exchange.objects.get(interface="AMP_HOS_002")
+    assert original.request_body["outRefundNo"] == "202611********7236"
+    platform.answer("refund_result", amp({"tradeStatus": "SUCCESS"}))
+    [resolution] = recovery.resolve_pending(party="paylater")
+    assert resolution.final == recovery.SUCCEEDED
+    [query] = [sent for name, _, sent in platform.received if name == "refund_result"]
+    assert query["outRefundNo"] == exact
+
+
 @pytest.mark.parametrize("codec", ["json", "sm"])
 def test_timeout_then_resolved_as_done(platform, settings, signals, codec):
     settings.PAYLATER_CODEC = codec

@@ -26,10 +26,10 @@ def _find(value, key: str) -> str:
 
 def resolve_exchange(exchange: Exchange) -> Verdict | None:
     """Send 2601 for the exchange's msgid. Undone -> reversed; nothing to undo -> failed; else undecided."""
-    request = exchange.request_body or {}
+    request = exchange.sent_request() or {}
     psn_no = _find(request.get("input"), "psn_no")
     if not psn_no:
-        logger.error("exchange %s: no psn_no in the logged request, 2601 impossible", exchange.pk)
+        logger.error("exchange %s: no psn_no in the kept request, 2601 impossible", exchange.pk)
         return None
     business = BusinessRef(type=exchange.business_type, id=exchange.business_id) if exchange.business_type else None
     try:

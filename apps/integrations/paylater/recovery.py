@@ -4,6 +4,8 @@ The refund is never sent again: AMP_HOS_003 is asked about the same outRefundNo,
 decides. The recovery service records the verdict and announces it (signals.outcome_resolved).
 """
 
+import logging
+
 from apps.integrations.models import Exchange
 from apps.integrations.paylater import client
 from apps.integrations.paylater.errors import InvalidRequest, UpstreamRefused, UpstreamUnavailable
@@ -11,12 +13,17 @@ from apps.integrations.paylater.types import RefundState
 from apps.integrations.recovery import FAILED, SUCCEEDED, Verdict
 from apps.integrations.transport import BusinessRef
 
+logger = logging.getLogger(__name__)
+
 
 def resolve_exchange(exchange: Exchange) -> Verdict | None:
     """SUCCEEDED if the platform reports the refund done, FAILED if failed or unknown to it, else None."""
     if exchange.interface != client.INTERFACES["refund"]:
         return None  # the platform's only money call is the refund
-    sent = exchange.request_body or {}
+    sent = exchange.sent_request()
+    if sent is None:
+        logger.error("exchange %s: the exact request was not kept, AMP_HOS_003 impossible", exchange.pk)
+        return None
     try:
         result = client.refund_result(
             amp_trace_id=sent.get("ampTraceId"),
