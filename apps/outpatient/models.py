@@ -1,4 +1,7 @@
+import datetime
+
 from django.db import models
+from django.utils import timezone
 
 from apps.core.history import history_records
 from apps.core.money import MoneyField
@@ -40,8 +43,26 @@ class Period(models.TextChoices):
     PM = "pm", "下午"
 
 
+# A half-day session can be booked until it ends, and at most this many days ahead (today included).
+SESSION_END = {Period.AM: datetime.time(12, 0), Period.PM: datetime.time(17, 30)}
+BOOKING_DAYS = 7
+
+
+class ScheduleQuerySet(models.QuerySet):
+    def open_for_booking(self, now=None):
+        """Sessions a patient may still book (places left or not): not ended, within BOOKING_DAYS."""
+        now = timezone.localtime(now)
+        today = now.date()
+        ended_today = [period for period, end in SESSION_END.items() if now.time() >= end]
+        return self.filter(date__gte=today, date__lt=today + datetime.timedelta(days=BOOKING_DAYS)).exclude(
+            date=today, period__in=ended_today
+        )
+
+
 class Schedule(models.Model):
     """One bookable session of one doctor: a date, a half-day, a number of places and the registration fee."""
+
+    objects = ScheduleQuerySet.as_manager()
 
     doctor = models.ForeignKey(Doctor, verbose_name="医生", on_delete=models.PROTECT, related_name="schedules")
     date = models.DateField("日期")

@@ -59,11 +59,12 @@ def _url(name: str, *args) -> str:
 def order_create(*, name: str, certno: str, schedule_id: int) -> RegistrationOrder:
     """Reserve a place in the schedule and create the order; the patient is found or created by 身份证号."""
     patient = patient_get_or_create(name=name, certno=certno)
-    today = timezone.localdate()
     with transaction.atomic():
-        taken = Schedule.objects.filter(
-            pk=schedule_id, date__gte=today, date__lte=today + datetime.timedelta(days=7), booked__lt=F("capacity")
-        ).update(booked=F("booked") + 1)
+        taken = (
+            Schedule.objects.open_for_booking()
+            .filter(pk=schedule_id, booked__lt=F("capacity"))
+            .update(booked=F("booked") + 1)
+        )
         if not taken:
             raise ApplicationError("该号源已约满或不可预约，请选择其他时段", {"field": "schedule"})
         schedule = Schedule.objects.get(pk=schedule_id)

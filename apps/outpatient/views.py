@@ -1,10 +1,7 @@
-import datetime
-
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,24 +10,16 @@ from apps.core.roles import CASHIER, DOCTOR, FINANCE, has_role, role_required
 from apps.integrations.models import Exchange
 from apps.ledger.models import MoneyMovement
 from apps.outpatient import selectors, services
-from apps.outpatient.models import Department, Doctor, OrderState, Period, RegistrationOrder, Schedule
-
-# A half-day session can be booked until it ends.
-SESSION_END = {Period.AM: datetime.time(12, 0), Period.PM: datetime.time(17, 30)}
+from apps.outpatient.models import Department, Doctor, OrderState, RegistrationOrder, Schedule
 
 
 def _bookable(department_code: str):
-    now = timezone.localtime()
-    schedules = (
-        Schedule.objects.select_related("doctor__department")
-        .filter(
-            doctor__department__code=department_code,
-            date__gte=now.date(),
-            date__lte=now.date() + datetime.timedelta(days=6),
-        )
+    return (
+        Schedule.objects.open_for_booking()
+        .select_related("doctor__department")
+        .filter(doctor__department__code=department_code, booked__lt=F("capacity"))
         .order_by("date", "period", "doctor__code")
     )
-    return [s for s in schedules if s.remaining > 0 and (s.date > now.date() or now.time() < SESSION_END[s.period])]
 
 
 def _order(token: str) -> RegistrationOrder:

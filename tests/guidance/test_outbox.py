@@ -20,7 +20,9 @@ def queued(demo):
     from apps.guidance.services import message_enqueue
     from apps.outpatient.models import Schedule
 
-    order = order_create(name="张伟", certno="220102198805060015", schedule_id=Schedule.objects.first().pk)
+    order = order_create(
+        name="张伟", certno="220102198805060015", schedule_id=Schedule.objects.open_for_booking().first().pk
+    )
     with transaction.atomic():
         for body in paid_messages(order):
             message_enqueue(body=body, business=order)

@@ -38,7 +38,7 @@ def new_order(demo):
     from apps.outpatient.services import order_create
 
     def make(name="张伟", certno="220102198805060015", state=OrderState.AWAITING_PAYMENT):
-        schedule = Schedule.objects.order_by("id").first()
+        schedule = Schedule.objects.open_for_booking().order_by("date", "period", "id").first()
         order = order_create(name=name, certno=certno, schedule_id=schedule.pk)
         order.state = state
         order.save(update_fields=["state"])

@@ -16,7 +16,7 @@ ZHANG = ("张伟", "220102198805060015")
 
 
 def first_schedule():
-    return Schedule.objects.order_by("id").first()
+    return Schedule.objects.open_for_booking().order_by("date", "period", "id").first()
 
 
 def test_an_order_takes_a_place_and_gets_the_next_queue_number(demo):
@@ -38,6 +38,23 @@ def test_a_full_schedule_and_bad_identities_are_refused_without_a_trace(demo):
         order_create(name="某人", certno="220102198805060016", schedule_id=schedule.pk)
     with pytest.raises(ApplicationError, match="不一致"):
         order_create(name="李四", certno=ZHANG[1], schedule_id=schedule.pk)
+    assert not RegistrationOrder.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("clock", "open_periods"),
+    [("08:00", {"am", "pm"}), ("11:59", {"am", "pm"}), ("12:00", {"pm"}), ("17:29", {"pm"}), ("17:30", set())],
+)
+def test_a_session_can_be_booked_until_it_ends_and_not_after(demo, monkeypatch, clock, open_periods):
+    today = timezone.localdate()
+    moment = timezone.make_aware(datetime.datetime.combine(today, datetime.time.fromisoformat(clock)))
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    assert set(Schedule.objects.open_for_booking().filter(date=today).values_list("period", flat=True)) == open_periods
+    for schedule in Schedule.objects.filter(date=today).exclude(period__in=open_periods)[:2]:
+        with pytest.raises(ApplicationError, match="不可预约"):
+            order_create(name=ZHANG[0], certno=ZHANG[1], schedule_id=schedule.pk)
+    last_day = today + datetime.timedelta(days=6)
+    assert Schedule.objects.open_for_booking().filter(date=last_day).exists()
     assert not RegistrationOrder.objects.exists()
 
 
