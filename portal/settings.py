@@ -261,7 +261,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_query_strings": {"()": "apps.core.logfilters.NoQueryStrings"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "requests": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_query_strings"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        # Request lines carry query strings (the platform's access_code among them): logged without them.
+        "django.server": {"handlers": ["requests"], "level": "WARNING", "propagate": False},
+        "django.request": {"handlers": ["requests"], "level": "WARNING", "propagate": False},
+    },
 }

@@ -66,8 +66,15 @@ def mask_phone(value: str | None) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
-# Keys whose values are personal data wherever they appear in an exchange (INTERFACES.md names).
+def mask_all(value: str | None) -> str:
+    """Nothing of it kept: birth dates (the masked digits of an ID number) and one-time payment codes."""
+    return "******" if value else ""
+
+
+# Keys whose values are personal data or secrets wherever they appear in an exchange (INTERFACES.md names).
 _MASKERS = {
+    "brdy": mask_all,
+    "access_code": mask_all,
     "cert_no": mask_idcard,
     "certno": mask_idcard,
     "certNo": mask_idcard,

@@ -81,6 +81,12 @@ def test_free_text_masks_id_numbers_standing_alone_but_not_inside_order_numbers(
         assert pii.mask_text(number) == number
 
 
+def test_the_birth_date_and_the_access_code_are_not_kept():
+    # The birth date is exactly the part of the ID number the mask hides: kept beside it, it would undo the mask.
+    masked = pii.mask_payload({"cert_no": ZHANG, "brdy": "1988-05-06", "access_code": "a1b2c3", "age": "38"})
+    assert masked == {"cert_no": "220102********0015", "brdy": "******", "access_code": "******", "age": "38"}
+
+
 def test_masks_for_names_and_phones():
     assert pii.mask_name("张伟") == "张*"
     assert pii.mask_name("") == ""

@@ -233,6 +233,21 @@ def test_sm_replayed_envelope_is_401(client, settings, sm):
     assert echo_groups().count() == 1
 
 
+def test_sm_replay_with_the_signature_re_spelt_in_base64_is_401(client, settings, sm):
+    import base64
+    import string
+
+    envelope = seal_as_platform(settings, GOOD)
+    assert post_envelope(client, envelope).status_code == 200
+    # 64 bytes end in one byte, two Base64 characters and "==": the second character's low 4 bits are unused.
+    alphabet = string.ascii_uppercase + string.ascii_lowercase + string.digits + "+/"
+    text = envelope["signData"]
+    respelt = text[:-3] + alphabet[alphabet.index(text[-3]) ^ 0b1111] + text[-2:]
+    assert respelt != text and base64.b64decode(respelt) == base64.b64decode(text)
+    assert post_envelope(client, envelope | {"signData": respelt}).status_code == 401
+    assert echo_groups().count() == 1
+
+
 def test_sm_plain_json_is_refused(client, settings, sm):
     assert post_envelope(client, GOOD).status_code == 401
     assert client.post(URL, data=b"[]", content_type="application/json").status_code == 400

@@ -12,6 +12,7 @@ the platform's calls into /api/platform/ (apps.integrations.inbound).
   has no nonce, so a replayed envelope is recognised by its signData (see `Inbound.nonce`).
 """
 
+import base64
 import hmac
 import secrets
 import time
@@ -173,7 +174,10 @@ def _check_envelope(raw: bytes) -> Inbound:
         )
     except smcrypto.SmCryptoError as exc:
         raise AuthFailed(f"国密信封验证失败: {exc}") from None
-    return Inbound(app_id=app_id, nonce=smcrypto.sm3_hex(envelope["signData"].encode()), data=data)
+    # The nonce is the signature's 64 bytes, not its Base64 text: Base64 has more than one spelling of the same
+    # bytes, and a replay re-spelt that way must still be a replay.
+    signature = base64.b64decode(envelope["signData"])
+    return Inbound(app_id=app_id, nonce=smcrypto.sm3_hex(signature), data=data)
 
 
 def encode_reply(payload: dict) -> bytes:
