@@ -21,8 +21,12 @@ MAX_BACKOFF = datetime.timedelta(hours=1)
 
 
 def message_enqueue(*, body: dict, business=None) -> OutboxMessage:
-    """Add a message (an AMP_HOS_001 body) to the outbox, inside the transaction of the change it reports."""
-    message, _ = OutboxMessage.objects.get_or_create(
+    """Add a message (an AMP_HOS_001 body) to the outbox, inside the transaction of the change it reports.
+
+    The same medOrgOrd again replaces the body of a message not yet delivered (a later version knows more,
+    such as the platform's ids); a delivered message stays as it was sent.
+    """
+    message, created = OutboxMessage.objects.get_or_create(
         med_org_ord=body["medOrgOrd"],
         defaults={
             "push_type": body["pushType"],
@@ -33,6 +37,11 @@ def message_enqueue(*, body: dict, business=None) -> OutboxMessage:
             "next_attempt_at": timezone.now(),
         },
     )
+    if not created:
+        text = json.dumps(body, ensure_ascii=False)
+        if message.body == text or message.state == DeliveryState.DELIVERED:
+            return message
+        OutboxMessage.objects.filter(pk=message.pk).exclude(state=DeliveryState.DELIVERED).update(body=text)
     transaction.on_commit(lambda: _schedule_delivery(message.pk))
     return message
 

@@ -70,6 +70,9 @@ class Schedule(models.Model):
     start_time = models.TimeField("开始时间")
     capacity = models.PositiveSmallIntegerField("号源总数")
     booked = models.PositiveSmallIntegerField("已预约", default=0)
+    # Queue numbers only go up: a place given back (expiry, cancellation, refund) is booked again under a new
+    # number, never under one a live order holds.
+    issued = models.PositiveIntegerField("已发候诊号", default=0)
     fee = MoneyField("挂号费")
 
     class Meta:

@@ -19,6 +19,7 @@ from apps.core.money import format_money
 from apps.guidance.services import message_enqueue
 from apps.integrations.nhsa import client as nhsa
 from apps.integrations.paylater import client as paylater
+from apps.integrations.paylater.errors import InvalidRequest
 from apps.integrations.paylater.types import RefundState
 from apps.integrations.transport import (
     BusinessRef,
@@ -57,24 +58,35 @@ def _url(name: str, *args) -> str:
 
 
 def order_create(*, name: str, certno: str, schedule_id: int) -> RegistrationOrder:
-    """Reserve a place in the schedule and create the order; the patient is found or created by 身份证号."""
+    """Reserve a place in the schedule and create the order; the patient is found or created by 身份证号.
+
+    One place per patient per session: an unpaid order for the same session is handed back to be continued
+    (the patient pressed back, or submitted twice), and a paid one is refused.
+    """
     patient = patient_get_or_create(name=name, certno=certno)
-    with transaction.atomic():
-        taken = (
-            Schedule.objects.open_for_booking()
-            .filter(pk=schedule_id, booked__lt=F("capacity"))
-            .update(booked=F("booked") + 1)
-        )
-        if not taken:
-            raise ApplicationError("该号源已约满或不可预约，请选择其他时段", {"field": "schedule"})
-        schedule = Schedule.objects.get(pk=schedule_id)
+    with transaction.atomic():  # the schedule's row lock serialises bookings of one session
+        schedule = Schedule.objects.open_for_booking().select_for_update().filter(pk=schedule_id).first()
+        if schedule is None:
+            raise ApplicationError("该号源不可预约，请选择其他时段", {"field": "schedule"})
+        mine = RegistrationOrder.objects.filter(
+            patient=patient, schedule=schedule, state__in=(*UNPAID_STATES, OrderState.PAID)
+        ).first()
+        if mine is not None and mine.state == OrderState.PAID:
+            raise ApplicationError("您已挂该时段的号，无需重复挂号", {"field": "schedule"})
+        if mine is not None and _expire_if_due(mine).is_unpaid:
+            return mine
+        schedule.refresh_from_db(fields=["booked"])  # an expired order just gave its place back
+        if schedule.remaining <= 0:
+            raise ApplicationError("该时段号源已约满，请选择其他时段", {"field": "schedule"})
+        Schedule.objects.filter(pk=schedule.pk).update(booked=F("booked") + 1, issued=F("issued") + 1)
+        schedule.refresh_from_db(fields=["booked", "issued"])
         return RegistrationOrder.objects.create(
             trace_no=_new_trace_no(),
             token=secrets.token_urlsafe(24),
             patient=patient,
             schedule=schedule,
             fee=schedule.fee,
-            queue_no=schedule.booked,
+            queue_no=schedule.issued,
             expires_at=timezone.now() + datetime.timedelta(minutes=settings.REGISTRATION_ORDER_TTL_MINUTES),
         )
 
@@ -118,7 +130,9 @@ def order_proceed(*, order: RegistrationOrder) -> Step:
         if not order.is_unpaid:
             return Step(message=f"订单{order.get_state_display()}。")
         target = OrderState.AWAITING_PAYMENT if signature.signed else OrderState.AWAITING_SIGNATURE
-        if order.state != target:
+        # Forward only: an order already awaiting payment whose patient is no longer signed stays where it is,
+        # and the patient is sent to sign again.
+        if target in ORDER_TRANSITIONS[order.state]:
             _transition(order, target)
             order.save(update_fields=["state", "updated_at"])
     if not signature.signed:
@@ -147,6 +161,8 @@ def order_handle_return(*, order: RegistrationOrder, access_code: str) -> str:
     """
     if order.state == OrderState.PAID:
         return "支付成功，挂号已确认。"
+    if order.state == OrderState.REFUNDED:
+        return "该挂号已退费。"
     if not access_code or len(access_code) > 32 or not access_code.isascii():
         return "未收到有效的支付凭证。如已付款，请稍候刷新本页；否则请重新支付。"
     try:
@@ -175,14 +191,19 @@ def order_handle_return(*, order: RegistrationOrder, access_code: str) -> str:
     return "支付成功，挂号已确认。"
 
 
+def _flag(order: RegistrationOrder, note: str) -> None:
+    """Mark the order for staff, keeping every reason given so far."""
+    order.needs_review = True
+    order.review_note = "；".join(filter(None, [order.review_note, note]))[:300]
+
+
 def _mark_paid(order: RegistrationOrder, *, reason: str) -> None:
     """Within a transaction holding the order's lock: paid, messages queued, odd cases flagged."""
     was = order.state
     _transition(order, OrderState.PAID)
     order.paid_at = order.paid_at or timezone.now()
     if was in (OrderState.EXPIRED, OrderState.CANCELLED, OrderState.FAILED):
-        order.needs_review = True
-        order.review_note = f"订单{OrderState(was).label}后收到支付（{reason}），请核实号源或办理退费"[:300]
+        _flag(order, f"订单{OrderState(was).label}后收到支付（{reason}），请核实号源或办理退费")
     order.save()
     for body in order_messages.paid_messages(order):
         message_enqueue(body=body, business=order)
@@ -317,8 +338,7 @@ def settlement_record(*, data: dict, amounts: dict, exchange=None) -> dict:
             return _settlement_book(order, data=data, amounts=amounts, fingerprint=fingerprint)
         if order.settlement_fingerprint == fingerprint:
             return order.settlement_reply
-        order.needs_review = True
-        order.review_note = "平台重复回写的结算内容与首次不一致，已拒绝，请核查"
+        _flag(order, "平台重复回写的结算内容与首次不一致，已拒绝，请核查")
         order.save(update_fields=["needs_review", "review_note", "updated_at"])
     log.error("conflicting org_003 for %s refused and flagged", trace_no)
     raise ApplicationError(f"org_trace_no: {trace_no} 已结算，本次回写内容与首次不一致，已拒绝")
@@ -345,9 +365,9 @@ def _settlement_book(order: RegistrationOrder, *, data: dict, amounts: dict, fin
         source_id=str(order.pk),
         **{k: amounts[k] for k in LEDGER_AMOUNTS if k in amounts},
     )
-    if amounts.get("medfee_sumamt", amounts["feesum_amt"]) != order.fee:
-        order.needs_review = True
-        order.review_note = f"平台结算金额 {format_money(amounts['feesum_amt'])} 与挂号费 {order.fee} 不一致"
+    for name in ("feesum_amt", "medfee_sumamt"):
+        if name in amounts and amounts[name] != order.fee:
+            _flag(order, f"平台结算 {name} {format_money(amounts[name])} 与挂号费 {format_money(order.fee)} 不一致")
     order.settlement = movement
     order.settlement_fingerprint = fingerprint
     order.settlement_reply = {
@@ -358,8 +378,10 @@ def _settlement_book(order: RegistrationOrder, *, data: dict, amounts: dict, fin
     }
     if not order.mdtrt_id and movement.mdtrt_id:
         order.mdtrt_id = movement.mdtrt_id
-    if order.state == OrderState.PAID:
+    if order.state == OrderState.PAID:  # 附录四 confirmed first: the messages now carry the platform's ids
         order.save()
+        for body in order_messages.paid_messages(order):
+            message_enqueue(body=body, business=order)
     else:
         _mark_paid(order, reason="平台结算回写 org_003")
     return order.settlement_reply
@@ -415,9 +437,12 @@ def order_refund(*, order: RegistrationOrder, reason: str) -> str:
     except UpstreamUnknownOutcome:
         MoneyMovement.objects.filter(pk=movement.pk).update(status=Status.UNKNOWN)
         return "退费结果未知（平台未及时应答）。系统将自动向平台核实，不会重复退费；请稍后查看订单状态。"
-    except (UpstreamError, ValueError) as exc:
+    except InvalidRequest as exc:  # nothing was sent
         refund_finish(movement=movement, took_effect=False, detail=str(exc))
-        return f"平台未受理退费：{getattr(exc, 'upstream_message', '') or exc}"
+        return f"退费请求不完整，未发送给平台：{exc}"
+    except UpstreamError as exc:
+        refund_finish(movement=movement, took_effect=False, detail=str(exc))
+        return f"平台未受理退费：{exc.upstream_message or exc}"
     if result.state == RefundState.DONE:
         refund_finish(movement=movement, took_effect=True, detail=f"tradeStatus={result.trade_status}")
         return "退费成功，号源已释放。"

@@ -48,7 +48,7 @@ def register(request):
             except ApplicationError as exc:
                 messages.error(request, exc.message)
             else:
-                return _follow(request, order.token, services.order_proceed(order=order))
+                return _proceed(request, order)
     slots = _bookable(department) if department else []
     dates = sorted({s.date for s in slots})
     chosen = request.POST.get("date") or request.GET.get("date") or ""
@@ -77,22 +77,23 @@ def order_page(request, token):
 @require_POST
 def order_go(request, token):
     """Sign or pay: the platform's page is the next stop, or this page again with a reason."""
-    step = services.order_proceed(order=_order(token))
-    return _follow(request, token, step)
+    return _proceed(request, _order(token))
 
 
 @require_GET
 def order_signed(request, token):
     """The browser is back from the platform's signing page. Ask the platform again; the URL proves nothing."""
-    step = services.order_proceed(order=_order(token))
-    return _follow(request, token, step)
+    return _proceed(request, _order(token))
 
 
 @require_GET
 def order_return(request, token):
     """The platform's return (backUrl?status=…&access_code=…): check with 附录四, then a clean address at once."""
     order = _order(token)
-    text = services.order_handle_return(order=order, access_code=request.GET.get("access_code", ""))
+    try:
+        text = services.order_handle_return(order=order, access_code=request.GET.get("access_code", ""))
+    except ApplicationError as exc:
+        text = exc.message
     order.refresh_from_db(fields=["state"])
     if order.state != OrderState.PAID:  # the paid page says so itself
         messages.info(request, text)
@@ -101,12 +102,17 @@ def order_return(request, token):
     return response
 
 
-def _follow(request, token, step):
+def _proceed(request, order):
+    """The platform's page is the next stop, or the order page again with a reason."""
+    try:
+        step = services.order_proceed(order=order)
+    except ApplicationError as exc:
+        step = services.Step(message=exc.message)
     if step.redirect_to:
         return redirect(step.redirect_to)
     if step.message:
         messages.warning(request, step.message)
-    return redirect("outpatient:order", token=token)
+    return redirect("outpatient:order", token=order.token)
 
 
 # --- Staff -----------------------------------------------------------------------------------------------------

@@ -11,7 +11,11 @@ from apps.patients.selectors import patient_get_by_certno
 
 
 def patient_get_or_create(*, name: str, certno: str, phone: str = "", **fields) -> Patient:
-    """The patient with this 身份证号, created if new. A differing name is refused rather than overwritten."""
+    """The patient with this 身份证号, created if new.
+
+    A name differing from the one on file is put to the gateway (1101): the name on file may have been typed
+    wrongly, or by someone else, on a public form. The gateway's name wins; a name it does not confirm is refused.
+    """
     try:
         certno = normalize_idcard(certno)
     except IdCardError as exc:
@@ -29,8 +33,23 @@ def patient_get_or_create(*, name: str, certno: str, phone: str = "", **fields) 
         except IntegrityError:
             patient = patient_get_by_certno(certno)
     if patient.name != name:
-        raise ApplicationError("姓名与身份证号不一致", {"field": "name"})
+        _correct_name(patient, name)
     return patient
+
+
+def _correct_name(patient: Patient, name: str) -> None:
+    try:
+        person = nhsa.person_info(
+            opter="system", mdtrt_cert_type=CertType.IDCARD, mdtrt_cert_no=patient.certno, certno=patient.certno
+        )
+    except UpstreamError as exc:
+        raise ApplicationError(
+            "姓名与登记信息不一致，暂时无法向医保核实，请稍后重试或到窗口办理", {"field": "name"}
+        ) from exc
+    if person.psn_name != name:
+        raise ApplicationError("姓名与身份证号不一致", {"field": "name"})
+    patient.name = name
+    patient.save(update_fields=["name", "certno_hash", "phone_hash", "updated_at"])
 
 
 def patient_record_sign_status(*, patient: Patient, signed: bool) -> Patient:

@@ -29,14 +29,14 @@ def test_an_order_takes_a_place_and_gets_the_next_queue_number(demo):
     assert len(a.token) >= 32 and a.token != b.token
 
 
-def test_a_full_schedule_and_bad_identities_are_refused_without_a_trace(demo):
+def test_a_full_schedule_and_bad_identities_are_refused_without_a_trace(demo, sandbox):
     schedule = first_schedule()
     Schedule.objects.filter(pk=schedule.pk).update(booked=schedule.capacity)
     with pytest.raises(ApplicationError, match="约满"):
         order_create(name=ZHANG[0], certno=ZHANG[1], schedule_id=schedule.pk)
     with pytest.raises(ApplicationError, match="校验位"):
         order_create(name="某人", certno="220102198805060016", schedule_id=schedule.pk)
-    with pytest.raises(ApplicationError, match="不一致"):
+    with pytest.raises(ApplicationError, match="姓名与身份证号不一致"):  # the gateway knows 张伟
         order_create(name="李四", certno=ZHANG[1], schedule_id=schedule.pk)
     assert not RegistrationOrder.objects.exists()
 
@@ -69,14 +69,54 @@ def test_unpaid_orders_expire_and_give_their_place_back(new_order):
     assert orders_expire_due() == 0
 
 
+def test_a_wrong_name_on_file_gives_way_to_the_name_the_gateway_confirms(demo, sandbox):
+    from apps.patients.models import Patient
+    from apps.patients.selectors import patient_get_by_certno
+
+    Patient.objects.filter(pk=patient_get_by_certno(ZHANG[1]).pk).update(name="张三")  # typed by someone else
+    order = order_create(name=ZHANG[0], certno=ZHANG[1], schedule_id=first_schedule().pk)
+    assert order.patient.name == "张伟" and patient_get_by_certno(ZHANG[1]).name == "张伟"
+
+
+def test_one_place_per_patient_per_session(demo):
+    schedule = first_schedule()
+    first = order_create(name=ZHANG[0], certno=ZHANG[1], schedule_id=schedule.pk)
+    assert order_create(name=ZHANG[0], certno=ZHANG[1], schedule_id=schedule.pk) == first  # continued, not doubled
+    schedule.refresh_from_db()
+    assert schedule.booked == 1
+
+    RegistrationOrder.objects.filter(pk=first.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    second = order_create(name=ZHANG[0], certno=ZHANG[1], schedule_id=schedule.pk)
+    first.refresh_from_db()
+    schedule.refresh_from_db()
+    assert first.state == OrderState.EXPIRED and second != first and second.queue_no == 2 and schedule.booked == 1
+
+    RegistrationOrder.objects.filter(pk=second.pk).update(state=OrderState.PAID)
+    with pytest.raises(ApplicationError, match="无需重复挂号"):
+        order_create(name=ZHANG[0], certno=ZHANG[1], schedule_id=schedule.pk)
+    assert RegistrationOrder.objects.count() == 2
+
+
+def test_a_place_given_back_is_booked_again_under_a_new_queue_number(demo):
+    schedule = first_schedule()
+    a = order_create(name=ZHANG[0], certno=ZHANG[1], schedule_id=schedule.pk)
+    b = order_create(name="王芳", certno="220104199203150029", schedule_id=schedule.pk)
+    order_cancel(order=a)
+    c = order_create(name="李娜", certno="220203197508200031", schedule_id=schedule.pk)
+    schedule.refresh_from_db()
+    assert (a.queue_no, b.queue_no, c.queue_no, schedule.booked) == (1, 2, 3, 2)
+
+
 def test_a_settlement_after_expiry_is_kept_and_flagged(platform, new_order):
     order = new_order()
     RegistrationOrder.objects.filter(pk=order.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     orders_expire_due()
-    status, reply = platform("org_003", settlement_payload(order))
+    status, reply = platform("org_003", settlement_payload(order, feesum_amt="0.01"))
     assert reply["ret_code"] == "00"
     order.refresh_from_db()
-    assert order.state == OrderState.PAID and order.needs_review and "过期" in order.review_note
+    assert order.state == OrderState.PAID and order.needs_review
+    # Both reasons are kept: the amount booked is not the fee, and the payment came after expiry.
+    assert "feesum_amt 0.01" in order.review_note and "过期" in order.review_note
 
 
 def test_cancel_only_unpaid_orders_and_states_only_move_forward(new_order):

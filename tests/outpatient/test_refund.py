@@ -135,3 +135,11 @@ def test_the_worker_waits_out_the_grace_period_before_resolving(paid_order, sand
     Exchange.objects.filter(interface="AMP_HOS_002").update(created_at=timezone.now() - datetime.timedelta(minutes=3))
     assert resolve_pending_task() == "resolved 1"
     assert refund_movements().get().status == Status.SUCCEEDED
+
+
+def test_a_settlement_that_came_without_trace_id_can_still_be_refunded(paid_order):
+    MoneyMovement.objects.filter(pk=paid_order.settlement_id).update(trace_id="")
+    paid_order.refresh_from_db()
+    message = order_refund(order=paid_order, reason="患者取消就诊")
+    [sent] = Exchange.objects.filter(interface="AMP_HOS_002")
+    assert sent.request_body["traceId"] == "" and "trace_id" not in message

@@ -92,3 +92,53 @@ def test_a_replayed_return_is_harmless(client, sandbox, new_order):
     page = come_back(client, order, f"status=1&access_code={code}")
     assert order.state == OrderState.PAID and "支付成功" in page
     assert OutboxMessage.objects.count() == 2
+
+
+def test_the_access_code_is_not_kept_in_the_exchange_log(client, sandbox, new_order):
+    from apps.integrations.models import Exchange
+
+    order = new_order()
+    code = platform_paid(order)
+    come_back(client, order, f"status=1&access_code={code}")
+    [query] = Exchange.objects.filter(interface="pay_info")
+    assert code not in repr(query.request_body) and code not in repr(query.response_body)
+
+
+def test_org_003_after_the_return_gives_the_queued_messages_the_platforms_ids(client, platform, new_order):
+    import json
+
+    from apps.guidance.models import OutboxMessage
+    from tests.outpatient.conftest import settlement_payload
+
+    order = new_order()
+    come_back(client, order, f"status=1&access_code={platform_paid(order)}")
+    assert order.state == OrderState.PAID
+    paid = OutboxMessage.objects.get(order_status="MERCHANT_PAID")
+    assert not json.loads(paid.body).get("ampTraceId")
+
+    payload = settlement_payload(order)
+    assert platform("org_003", payload)[1]["ret_code"] == "00"
+    paid.refresh_from_db()
+    assert json.loads(paid.body)["ampTraceId"] == payload["amp_trace_id"]
+    assert OutboxMessage.objects.count() == 2
+
+
+def test_a_return_after_a_refund_says_so_and_changes_nothing(client, sandbox, new_order):
+    order = new_order()
+    code = platform_paid(order)
+    come_back(client, order, f"status=1&access_code={code}")
+    type(order).objects.filter(pk=order.pk).update(state=OrderState.REFUNDED)
+    page = come_back(client, order, f"status=1&access_code={code}")
+    assert order.state == OrderState.REFUNDED and "已退费" in page
+
+
+def test_a_patient_no_longer_signed_is_sent_to_sign_again_and_the_order_waits(client, sandbox, new_order):
+    from apps.sandbox.people import person_by_certno
+
+    order = new_order()  # awaiting payment, as when the patient was sent to the cashier
+    person = person_by_certno(order.patient.certno, name=order.patient.name)
+    type(person).objects.filter(pk=person.pk).update(signed=False)
+    response = client.post(f"/r/{order.token}/go")
+    assert response.status_code == 302 and "/sandbox/paylater/sign/" in response["Location"]
+    order.refresh_from_db()
+    assert order.state == OrderState.AWAITING_PAYMENT

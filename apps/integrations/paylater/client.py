@@ -85,7 +85,9 @@ def with_back_url(url: str, back_url: str) -> str:
     return urlunsplit(parts._replace(query=query))
 
 
-def _text(value, field: str, max_length: int) -> str:
+def _text(value, field: str, max_length: int, *, required: bool = True) -> str:
+    if not required and (value is None or value == ""):
+        return ""
     if not isinstance(value, str) or not value.strip():
         raise InvalidRequest(f"{field}: 必填")
     if len(value) > max_length:
@@ -354,7 +356,7 @@ def refund(
     """
     payload = {
         "ampTraceId": _text(amp_trace_id, "amp_trace_id", 64),
-        "traceId": _text(trace_id, "trace_id", 64),
+        "traceId": _text(trace_id, "trace_id", 64, required=False),  # optional in org_003, so maybe unknown
         "orgTraceNo": _text(org_trace_no, "org_trace_no", 64),
         "orgCode": settings.ORG_CODE,
         "subOrgCode": "",
@@ -379,7 +381,7 @@ def refund_result(*, amp_trace_id: str, trace_id: str, out_refund_no: str, busin
     """AMP_HOS_003: where the refund `out_refund_no` stands."""
     payload = {
         "ampTraceId": _text(amp_trace_id, "amp_trace_id", 64),
-        "traceId": _text(trace_id, "trace_id", 64),
+        "traceId": _text(trace_id, "trace_id", 64, required=False),
         "orgCode": settings.ORG_CODE,
         "subOrgCode": "",
         "outRefundNo": _text(out_refund_no, "out_refund_no", 64),
