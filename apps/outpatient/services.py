@@ -75,10 +75,13 @@ def order_create(*, name: str, certno: str, schedule_id: int) -> RegistrationOrd
             raise ApplicationError("您已挂该时段的号，无需重复挂号", {"field": "schedule"})
         if mine is not None and _expire_if_due(mine).is_unpaid:
             return mine
-        schedule.refresh_from_db(fields=["booked"])  # an expired order just gave its place back
-        if schedule.remaining <= 0:
+        taken = (  # counted in SQL: an expired order may just have given its place back
+            Schedule.objects.filter(pk=schedule.pk, booked__lt=F("capacity")).update(
+                booked=F("booked") + 1, issued=F("issued") + 1
+            )
+        )
+        if not taken:
             raise ApplicationError("该时段号源已约满，请选择其他时段", {"field": "schedule"})
-        Schedule.objects.filter(pk=schedule.pk).update(booked=F("booked") + 1, issued=F("issued") + 1)
         schedule.refresh_from_db(fields=["booked", "issued"])
         return RegistrationOrder.objects.create(
             trace_no=_new_trace_no(),

@@ -39,9 +39,7 @@ def patient_get_or_create(*, name: str, certno: str, phone: str = "", **fields) 
 
 def _correct_name(patient: Patient, name: str) -> None:
     try:
-        person = nhsa.person_info(
-            opter="system", mdtrt_cert_type=CertType.IDCARD, mdtrt_cert_no=patient.certno, certno=patient.certno
-        )
+        person = _person_info(patient)
     except UpstreamError as exc:
         raise ApplicationError(
             "姓名与登记信息不一致，暂时无法向医保核实，请稍后重试或到窗口办理", {"field": "name"}
@@ -49,7 +47,8 @@ def _correct_name(patient: Patient, name: str) -> None:
     if person.psn_name != name:
         raise ApplicationError("姓名与身份证号不一致", {"field": "name"})
     patient.name = name
-    patient.save(update_fields=["name", "certno_hash", "phone_hash", "updated_at"])
+    _keep_insurance(patient, person)  # the same answer spares 1101 at registration
+    patient.save(update_fields=["name", *INSURANCE_FIELDS, "certno_hash", "phone_hash", "updated_at"])
 
 
 def patient_record_sign_status(*, patient: Patient, signed: bool) -> Patient:
@@ -76,28 +75,42 @@ def patient_sign_url(*, patient: Patient, back_url: str) -> str | None:
     return paylater.with_back_url(result.sign_url, back_url)
 
 
-def patient_ensure_insured(*, patient: Patient, business=None) -> Patient:
-    """The patient with psn_no, insutype and insuplc_admdvs, asking the gateway (1101) the first time."""
-    if patient.psn_no and patient.insuplc_admdvs:
-        return patient
-    try:
-        person = nhsa.person_info(
-            opter="system",
-            mdtrt_cert_type=patient.mdtrt_cert_type,
-            mdtrt_cert_no=patient.certno,
-            certno=patient.certno,
-            psn_name=patient.name,
-            business=business,
-        )
-    except UpstreamError as exc:
-        raise ApplicationError(f"无法从医保信息平台获取参保信息（{exc.upstream_message or exc}）") from exc
+INSURANCE_FIELDS = ["psn_no", "insutype", "insuplc_admdvs"]
+
+
+def _person_info(patient: Patient, *, psn_name: str = "", business=None):
+    return nhsa.person_info(
+        opter="system",
+        mdtrt_cert_type=patient.mdtrt_cert_type,
+        mdtrt_cert_no=patient.certno,
+        certno=patient.certno,
+        psn_name=psn_name,
+        business=business,
+    )
+
+
+def _keep_insurance(patient: Patient, person) -> bool:
+    """Take psn_no and the scheme (the patient's own, or the first listed) from a 1101 answer."""
     insurance = person.insurance(patient.insutype or None) or person.insurance()
     if insurance is None:
-        raise ApplicationError("医保信息平台未返回该患者的参保信息")
+        return False
     patient.psn_no, patient.insutype, patient.insuplc_admdvs = (
         person.psn_no,
         insurance.insutype,
         insurance.insuplc_admdvs,
     )
-    patient.save(update_fields=["psn_no", "insutype", "insuplc_admdvs", "certno_hash", "phone_hash", "updated_at"])
+    return True
+
+
+def patient_ensure_insured(*, patient: Patient, business=None) -> Patient:
+    """The patient with psn_no, insutype and insuplc_admdvs, asking the gateway (1101) the first time."""
+    if patient.psn_no and patient.insuplc_admdvs:
+        return patient
+    try:
+        person = _person_info(patient, psn_name=patient.name, business=business)
+    except UpstreamError as exc:
+        raise ApplicationError(f"无法从医保信息平台获取参保信息（{exc.upstream_message or exc}）") from exc
+    if not _keep_insurance(patient, person):
+        raise ApplicationError("医保信息平台未返回该患者的参保信息")
+    patient.save(update_fields=[*INSURANCE_FIELDS, "certno_hash", "phone_hash", "updated_at"])
     return patient

@@ -75,7 +75,9 @@ def test_a_wrong_name_on_file_gives_way_to_the_name_the_gateway_confirms(demo, s
 
     Patient.objects.filter(pk=patient_get_by_certno(ZHANG[1]).pk).update(name="张三")  # typed by someone else
     order = order_create(name=ZHANG[0], certno=ZHANG[1], schedule_id=first_schedule().pk)
-    assert order.patient.name == "张伟" and patient_get_by_certno(ZHANG[1]).name == "张伟"
+    patient = patient_get_by_certno(ZHANG[1])
+    assert order.patient.name == "张伟" and patient.name == "张伟"
+    assert patient.psn_no and patient.insuplc_admdvs, "the same 1101 answer spares another at registration"
 
 
 def test_one_place_per_patient_per_session(demo):
