@@ -1,4 +1,5 @@
-"""Staff roles are Django groups. Each role's permissions are listed here and granted by sync_role_permissions."""
+"""Staff roles are Django groups. Each app grants its permissions to roles through apps.core.registry
+(`role_permissions.grant`); sync_role_permissions applies them after every migrate."""
 
 from functools import wraps
 
@@ -7,29 +8,14 @@ from django.core.exceptions import PermissionDenied
 CASHIER, DOCTOR, FINANCE, PURCHASING = "cashier", "doctor", "finance", "purchasing"
 ROLE_LABELS = {CASHIER: "收费员", DOCTOR: "医生", FINANCE: "财务", PURCHASING: "采购"}
 
-# "app_label.codename"; permissions of apps not installed yet are granted when they are migrated.
-ROLE_PERMISSIONS = {
-    CASHIER: [
-        "patients.view_patient", "patients.add_patient", "patients.change_patient",
-        "outpatient.view_registrationorder", "outpatient.change_registrationorder",
-        "outpatient.view_schedule", "outpatient.view_department", "outpatient.view_doctor",
-        "guidance.view_outboxmessage", "ledger.view_moneymovement",
-    ],
-    DOCTOR: ["patients.view_patient", "outpatient.view_schedule", "outpatient.view_registrationorder"],
-    FINANCE: [
-        "ledger.view_moneymovement", "integrations.view_exchange",
-        "outpatient.view_registrationorder", "patients.view_patient", "guidance.view_outboxmessage",
-    ],
-    PURCHASING: [],
-}  # fmt: skip
-
-
 def sync_role_permissions() -> None:
     from django.contrib.auth.models import Group, Permission
 
-    for role, perms in ROLE_PERMISSIONS.items():
+    from apps.core.registry import role_permissions
+
+    for role in ROLE_LABELS:
         group, _ = Group.objects.get_or_create(name=role)
-        for dotted in perms:
+        for dotted in role_permissions.of(role):
             app_label, codename = dotted.split(".")
             perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
             if perm:

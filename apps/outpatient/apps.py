@@ -6,4 +6,30 @@ class OutpatientConfig(AppConfig):
     verbose_name = "门诊"
 
     def ready(self):
+        from apps.core.registry import demo_steps, role_permissions, screens
+        from apps.core.roles import CASHIER, DOCTOR, FINANCE
+        from apps.outpatient.demo import demo_clinic
+
+        screens.register(
+            key="outpatient.registrations",
+            roles=(CASHIER, DOCTOR, FINANCE),
+            title="今日线上挂号",
+            url_name="outpatient:registrations",
+            description={
+                CASHIER: "查看线上挂号订单、支付状态与接口轨迹",
+                DOCTOR: "查看线上挂号与候诊号",
+                FINANCE: "挂号订单的支付状态与接口轨迹",
+            },
+            order=10,
+        )
+        role_permissions.grant(
+            CASHIER,
+            [
+                "outpatient.view_registrationorder", "outpatient.change_registrationorder",
+                "outpatient.view_schedule", "outpatient.view_department", "outpatient.view_doctor",
+            ],
+        )  # fmt: skip
+        role_permissions.grant(DOCTOR, ["outpatient.view_schedule", "outpatient.view_registrationorder"])
+        role_permissions.grant(FINANCE, ["outpatient.view_registrationorder"])
+        demo_steps.register(10, "clinic", demo_clinic)
         from apps.outpatient import receivers  # noqa: F401  (connects the signal receivers)
