@@ -1,12 +1,9 @@
-"""The endpoints the pay-after-care platform calls (CONTRACT.md section 4), all under /api/platform/."""
+"""The endpoints the pay-after-care platform calls (CONTRACT.md section 4), all under /api/platform/.
 
-from django.urls import path
+Each is served by the app that owns its data and registered in apps.integrations.router from that app's
+AppConfig.ready().
+"""
 
-from apps.outpatient import apis as outpatient
+from apps.integrations.router import platform_router
 
-urlpatterns = [
-    path("org_001", outpatient.Org001AccountView.as_view(), name="org_001"),
-    path("org_002", outpatient.Org002UnsettledView.as_view(), name="org_002"),
-    path("org_003", outpatient.Org003SettlementView.as_view(), name="org_003"),
-    path("org_004", outpatient.Org004SettlementQueryView.as_view(), name="org_004"),
-]
+urlpatterns = platform_router.urls()

@@ -1,9 +1,14 @@
+import json
 import os
+import secrets
 import shutil
+import time
 
 import pytest
+import requests
 
 from apps.core.demo import DEMO_PASSWORD
+from apps.core.smcrypto import hmac_signature
 
 
 @pytest.fixture
@@ -29,6 +34,43 @@ def sandbox(live_server, settings):
 
     wait_idle(whole_requests=True)
 
+
+@pytest.fixture
+def platform(sandbox, settings):
+    """Call the portal's /api/platform/ endpoints the way the platform does (codec json), over real HTTP."""
+
+    def call(interface: str, payload, *, raw: bytes | None = None, timestamp=None, nonce=None):
+        body = raw if raw is not None else json.dumps(payload, ensure_ascii=False).encode()
+        timestamp, nonce = timestamp or str(int(time.time() * 1000)), nonce or secrets.token_hex(12)
+        headers = {
+            "Content-Type": "application/json",
+            "X-App-Id": settings.PAYLATER_APP_ID,
+            "X-Timestamp": timestamp,
+            "X-Nonce": nonce,
+            "X-Signature": hmac_signature(
+                settings.PAYLATER_APP_SECRET, settings.PAYLATER_APP_ID, timestamp, nonce, body
+            ),
+        }
+        response = requests.post(f"{sandbox.url}/api/platform/{interface}", data=body, headers=headers, timeout=30)
+        return response.status_code, response.json()
+
+    return call
+
+
+@pytest.fixture
+def new_order(demo):
+    """An online registration order in the state the patient leaves it when sent to the cashier."""
+    from apps.outpatient.models import OrderState, Schedule
+    from apps.outpatient.services import order_create
+
+    def make(name="张伟", certno="220102198805060015", state=OrderState.AWAITING_PAYMENT):
+        schedule = Schedule.objects.open_for_booking().order_by("date", "period", "id").first()
+        order = order_create(name=name, certno=certno, schedule_id=schedule.pk)
+        order.state = state
+        order.save(update_fields=["state"])
+        return order
+
+    return make
 
 @pytest.fixture
 def demo(db):

@@ -17,5 +17,5 @@ class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "last_error",
     ]
     list_filter = ["push_type", "state"]
-    search_fields = ["med_org_ord", "business_id"]
+    search_fields = ["med_org_ord", "=business_id"]
     exclude = ["body"]

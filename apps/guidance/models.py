@@ -1,6 +1,7 @@
 from django.db import models
 
 from apps.core.fields import EncryptedTextField
+from apps.core.refs import BusinessObject
 
 
 class PushType(models.TextChoices):
@@ -16,7 +17,7 @@ class DeliveryState(models.TextChoices):
     GAVE_UP = "gave_up", "多次失败，待人工处理"
 
 
-class OutboxMessage(models.Model):
+class OutboxMessage(BusinessObject):
     """An AMP_HOS_001 push, written in the same transaction as the business change that causes it.
 
     The worker delivers it until the platform accepts it; `med_org_ord` makes a repeated delivery harmless.
@@ -27,8 +28,6 @@ class OutboxMessage(models.Model):
     push_type = models.CharField("消息类型", max_length=30, choices=PushType.choices)
     order_status = models.CharField("订单状态", max_length=30, blank=True, default="")
     body = EncryptedTextField("消息内容（加密）")
-    business_type = models.CharField("业务对象类型", max_length=60, blank=True, default="")
-    business_id = models.CharField("业务对象ID", max_length=64, blank=True, default="", db_index=True)
     state = models.CharField(
         "状态", max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING, db_index=True
     )
@@ -38,7 +37,7 @@ class OutboxMessage(models.Model):
     delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(BusinessObject.Meta):
         verbose_name = "患者消息（待发送队列）"
         verbose_name_plural = "患者消息（待发送队列）"
         ordering = ["-created_at", "-id"]

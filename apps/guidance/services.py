@@ -10,9 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError
+from apps.core.refs import BusinessRef, ref_fields
 from apps.guidance.models import DeliveryState, OutboxMessage
 from apps.integrations.paylater import client as paylater
-from apps.integrations.transport import BusinessRef, UpstreamError
+from apps.integrations.transport import UpstreamError
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +33,7 @@ def message_enqueue(*, body: dict, business=None) -> OutboxMessage:
             "push_type": body["pushType"],
             "order_status": body.get("orderStatus", ""),
             "body": json.dumps(body, ensure_ascii=False),
-            "business_type": business._meta.label_lower if business is not None else "",
-            "business_id": str(business.pk) if business is not None else "",
+            **ref_fields(business),
             "next_attempt_at": timezone.now(),
         },
     )
@@ -72,7 +72,7 @@ def message_deliver(*, message_id: int, force: bool = False) -> OutboxMessage:
     if not claimed:
         return message
     body = json.loads(message.body)
-    ref = BusinessRef(message.business_type, message.business_id) if message.business_type else None
+    ref = BusinessRef.of_row(message)
     try:
         paylater.push_msg(message=body, business=ref)
     except (UpstreamError, ApplicationError, ValueError) as exc:

@@ -21,7 +21,7 @@ class ExchangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "resolution",
     ]
     list_filter = ["party", "direction", "interface", "outcome", "money", ("created_at", admin.DateFieldListFilter)]
-    search_fields = ["msgid", "business_id", "upstream_code"]
+    search_fields = ["msgid", "=business_id", "upstream_code"]
     date_hierarchy = "created_at"
     exclude = ["raw_body"]
 

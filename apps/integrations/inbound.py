@@ -1,6 +1,6 @@
 """Authentication and inbox for the platform's calls into /api/platform/ (CONTRACT.md section 4).
 
-Usage — one subclass per interface, mounted in portal/platform_urls.py::
+Usage — one subclass per interface, registered by its app with apps.integrations.router.platform_router::
 
     @extend_schema(tags=["platform"], request=Org004Input, responses=Org004Reply)
     class Org004SettlementQueryView(PlatformAPIView):
@@ -127,10 +127,25 @@ class PlatformRenderer(JSONRenderer):
         return super().render(data, accepted_media_type, renderer_context)
 
 
+class PlatformReply(serializers.Serializer):
+    """The envelope of every reply (CONTRACT.md section 4)."""
+
+    ret_code = serializers.CharField(help_text="00 成功，02 失败")
+    ret_msg = serializers.CharField()
+    result = serializers.CharField(help_text="succ / fail")
+
+
+def platform_reply(body: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    """The schema of a reply: the envelope around a view's OutputSerializer."""
+    return type(body.__name__.removesuffix("Out") + "Reply", (PlatformReply, body), {"__module__": body.__module__})
+
+
 class PlatformAPIView(APIView):
     interface = "org_000"
     style = "snake"
     InputSerializer: type[serializers.Serializer] = serializers.Serializer
+    # Builds the reply's fields from what handle() returns; None: handle() returns them as they go out.
+    OutputSerializer: type[serializers.Serializer] | None = None
 
     authentication_classes = [PlatformAuthentication]
     permission_classes = [IsAuthenticated]
@@ -174,6 +189,8 @@ class PlatformAPIView(APIView):
             reply = self.handle(serializer.validated_data, self.exchange)
         except ApplicationError as exc:
             return Response(self.error_body(exc.message, exc.extra), status=200)
+        if self.OutputSerializer is not None:
+            reply = self.OutputSerializer(reply).data
         return Response(self.success_body(reply), status=200)
 
     def handle_exception(self, exc):

@@ -3,6 +3,7 @@ import json
 from django.db import models
 
 from apps.core.fields import EncryptedTextField
+from apps.core.refs import BusinessObject
 
 
 class Party(models.TextChoices):
@@ -23,7 +24,7 @@ class Outcome(models.TextChoices):
     UNKNOWN = "unknown", "结果未知"
 
 
-class Exchange(models.Model):
+class Exchange(BusinessObject):
     """One row per call, outbound or inbound: the audit trail and the inbox for the platform's calls.
 
     Bodies are kept with personal data masked. An inbound call's raw body is also kept encrypted
@@ -51,8 +52,6 @@ class Exchange(models.Model):
     upstream_code = models.CharField("对方返回码", max_length=40, blank=True, default="")
     upstream_message = models.CharField("对方返回信息", max_length=500, blank=True, default="")
     error = models.TextField("错误", blank=True, default="")
-    business_type = models.CharField("业务对象类型", max_length=60, blank=True, default="", db_index=True)
-    business_id = models.CharField("业务对象ID", max_length=64, blank=True, default="", db_index=True)
     # Unknown-outcome bookkeeping: what the recovery service decided, and the call that decided it.
     resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
     resolution = models.CharField("处理结论", max_length=200, blank=True, default="")
@@ -66,11 +65,11 @@ class Exchange(models.Model):
         identifier that looks like an ID number); None when it was not kept."""
         return json.loads(self.raw_body) if self.direction == Direction.OUT and self.raw_body else None
 
-    class Meta:
+    class Meta(BusinessObject.Meta):
         verbose_name = "接口交换记录"
         verbose_name_plural = "接口交换记录"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["outcome", "money", "resolved_at"])]
+        indexes = [*BusinessObject.Meta.indexes, models.Index(fields=["outcome", "money", "resolved_at"])]
 
     def __str__(self):
         return f"{self.get_direction_display()} {self.party} {self.interface} {self.msgid} {self.outcome}"

@@ -8,7 +8,6 @@ Such a call is never sent again under a new id; `apps.integrations.recovery` res
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 
 import requests
@@ -16,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from apps.core.pii import mask_payload, mask_text
+from apps.core.refs import BusinessRef, ref_fields
 from apps.integrations.models import Direction, Exchange, Outcome
 
 
@@ -43,16 +43,6 @@ class UpstreamUnknownOutcome(UpstreamError):
 
 class BadReply(ValueError):
     """Raised by a decoder: the answer is not what the interface promises."""
-
-
-@dataclass(frozen=True)
-class BusinessRef:
-    type: str
-    id: str
-
-    @classmethod
-    def of(cls, obj) -> "BusinessRef":
-        return cls(type=obj._meta.label_lower, id=str(obj.pk))
 
 
 def _json_default(value):
@@ -115,8 +105,7 @@ def post(
         request_body=loggable(log_request),
         # Recovery asks about exactly what was sent: keep it, encrypted, for the calls it may have to resolve.
         raw_body=json.dumps(log_request, ensure_ascii=False, default=_json_default) if money else "",
-        business_type=business.type if business else "",
-        business_id=business.id if business else "",
+        **ref_fields(business),
     )
     started = time.monotonic()
     response = None
@@ -178,8 +167,7 @@ def exchange_settle(exchange: Exchange, outcome: str, *, code="", message="", re
 
 def exchange_attach(exchange: Exchange, obj) -> None:
     """Link an exchange (typically an inbound call) to the business object it turned out to be about."""
-    ref = BusinessRef.of(obj)
-    exchange.business_type, exchange.business_id = ref.type, ref.id
+    exchange.set_business(obj)
     exchange.save(update_fields=["business_type", "business_id"])
 
 

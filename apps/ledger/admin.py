@@ -2,7 +2,25 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.admin import ReadOnlyAdminMixin
-from apps.ledger.models import MoneyMovement
+from apps.ledger.models import Bill, BillItem, MoneyMovement, MovementEvent, Status
+
+
+class MovementEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = MovementEvent
+    extra = 0
+    fields = ["created_at", "status", "detail"]
+    readonly_fields = fields
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "状态"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
 
 
 @admin.register(MoneyMovement)
@@ -11,7 +29,7 @@ class MoneyMovementAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         "created_at",
         "kind",
         "channel",
-        "status",
+        "status_label",
         "org_trace_no",
         "amount",
         "fund_pay_sumamt",
@@ -19,6 +37,28 @@ class MoneyMovementAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         "acct_pay",
         "setl_id",
     ]
-    list_filter = ["kind", "channel", "status", ("created_at", admin.DateFieldListFilter)]
+    list_filter = ["kind", "channel", StatusFilter, ("created_at", admin.DateFieldListFilter)]
     search_fields = ["org_trace_no", "setl_id", "mdtrt_id", "amp_trace_id", "trace_id"]
     date_hierarchy = "created_at"
+    inlines = [MovementEventInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_status()
+
+    @admin.display(description="状态", ordering="status")
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+
+class BillItemInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = BillItem
+    extra = 0
+
+
+@admin.register(Bill)
+class BillAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["created_at", "kind", "org_trace_no", "state", "total", "settled_at", "needs_review"]
+    list_filter = ["kind", "state", "needs_review", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["org_trace_no", "mdtrt_id"]
+    date_hierarchy = "created_at"
+    inlines = [BillItemInline]

@@ -1,10 +1,17 @@
-"""The single record of money. Every settlement, deposit, refund and reversal, whichever app caused it,
-is one MoneyMovement row; reconciliation reads nothing else."""
+"""The settlement spine's records: bills the patient owes, and the single record of money.
 
+Every settlement, deposit, refund and reversal, whichever app caused it, is one MoneyMovement row; reconciliation
+reads nothing else. Movements are append-only: their money never changes, and a change of status is a new
+MovementEvent row. `apps/ledger/services.py` is the only code that writes either.
+"""
+
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
+from django.db.models import OuterRef, Subquery
 
 from apps.core.history import history_records
 from apps.core.money import MoneyField
+from apps.core.refs import BusinessObject
 
 
 class Kind(models.TextChoices):
@@ -30,10 +37,38 @@ class Status(models.TextChoices):
     REVERSED = "reversed", "已冲正"
 
 
-class MoneyMovement(models.Model):
+FINAL_STATUSES = (Status.SUCCEEDED, Status.FAILED, Status.REVERSED)
+
+
+class AppendOnly(Exception):
+    """Raised when code tries to change or delete a money record: corrections are new rows."""
+
+
+class MovementQuerySet(models.QuerySet):
+    def with_status(self):
+        """Each movement with `status`, `status_at` and `status_detail`: those of its latest event."""
+        latest = MovementEvent.objects.filter(movement=OuterRef("pk")).order_by("-id")
+        return self.annotate(
+            status=Subquery(latest.values("status")[:1]),
+            status_at=Subquery(latest.values("created_at")[:1]),
+            status_detail=Subquery(latest.values("detail")[:1]),
+        )
+
+    def update(self, **kwargs):
+        raise AppendOnly("资金记录只增不改：状态变化请追加 MovementEvent")
+
+    def delete(self):
+        raise AppendOnly("资金记录不能删除")
+
+
+class MoneyMovement(BusinessObject):
+    """One movement of money. `business` is what it is for (a Bill, a deposit …); a refund or reversal points at
+    the movement it reverses and carries the negative of its split."""
+
+    objects = MovementQuerySet.as_manager()
+
     kind = models.CharField("类型", max_length=30, choices=Kind.choices)
     channel = models.CharField("渠道", max_length=20, choices=Channel.choices)
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     patient = models.ForeignKey("patients.Patient", verbose_name="患者", on_delete=models.PROTECT)
     # The key the platform and the reconciliation file know this movement by.
     org_trace_no = models.CharField("机构跟踪号", max_length=64, db_index=True)
@@ -51,15 +86,16 @@ class MoneyMovement(models.Model):
     trace_id = models.CharField("平台结算跟踪号", max_length=64, blank=True, default="")
     call_sn = models.CharField("门户回执号", max_length=64, blank=True, default="")
     msgid = models.CharField("医保报文ID", max_length=30, blank=True, default="")
-    source_type = models.CharField("业务对象类型", max_length=60, blank=True, default="")
-    source_id = models.CharField("业务对象ID", max_length=64, blank=True, default="")
+    reverses = models.ForeignKey(
+        "self", verbose_name="冲销的资金记录", null=True, blank=True, on_delete=models.PROTECT, related_name="reversals"
+    )
     occurred_at = models.DateTimeField("发生时间", null=True, blank=True)
-    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    created_at = models.DateTimeField("记录时间", auto_now_add=True, db_index=True)
     note = models.CharField("备注", max_length=200, blank=True, default="")
 
     history = history_records()
 
-    class Meta:
+    class Meta(BusinessObject.Meta):
         verbose_name = "资金记录"
         verbose_name_plural = "资金记录"
         ordering = ["-created_at", "-id"]
@@ -67,3 +103,170 @@ class MoneyMovement(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.org_trace_no} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("资金记录只增不改：状态变化请追加 MovementEvent")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("资金记录不能删除")
+
+    @property
+    def status(self) -> str:
+        """The latest event's status; `MoneyMovement.objects.with_status()` annotates it for lists."""
+        if "_status" not in self.__dict__:
+            event = self.events.order_by("-id").first()
+            self.__dict__["_status"] = event.status if event else ""
+        return self.__dict__["_status"]
+
+    @status.setter
+    def status(self, value: str) -> None:  # set by the with_status() annotation
+        self.__dict__["_status"] = value
+
+    def get_status_display(self) -> str:
+        return Status(self.status).label if self.status else ""
+
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("_status", None)
+        super().refresh_from_db(*args, **kwargs)
+
+
+class MovementEvent(models.Model):
+    """A movement's status from this moment on: created pending or succeeded, then succeeded, failed, unknown or
+    reversed as the upstream's answer, a query or a reversal decides."""
+
+    movement = models.ForeignKey(
+        MoneyMovement, verbose_name="资金记录", on_delete=models.PROTECT, related_name="events"
+    )
+    status = models.CharField("状态", max_length=10, choices=Status.choices)
+    detail = models.CharField("说明", max_length=300, blank=True, default="")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "资金记录状态"
+        verbose_name_plural = "资金记录状态"
+        ordering = ["movement", "id"]
+        indexes = [models.Index(fields=["movement", "-id"], name="ledger_event_latest")]
+
+    def __str__(self):
+        return f"{self.movement_id} {self.get_status_display()}"
+
+
+class BillState(models.TextChoices):
+    OPEN = "open", "待结算"
+    SETTLED = "settled", "已结算"
+    CLOSED = "closed", "已关闭"
+    REFUNDED = "refunded", "已退费"
+
+
+# Forward only. A settlement is the truth about money, so it may still land on a bill closed while the patient was
+# at the platform's cashier; such a bill is settled and flagged for staff.
+BILL_TRANSITIONS = {
+    BillState.OPEN: {BillState.SETTLED, BillState.CLOSED},
+    BillState.CLOSED: {BillState.SETTLED},
+    BillState.SETTLED: {BillState.REFUNDED},
+    BillState.REFUNDED: set(),
+}
+
+
+class Bill(BusinessObject):
+    """Money a patient owes and has not settled yet, whatever section it comes from. `business` is the owner
+    (an online registration, a window visit, a prescription …); `kind` names the BillKind that speaks for it.
+
+    The visit and billing fields are org_002's (INTERFACES.md section 2), spelled as the spec spells them; the
+    settlement write-back's fingerprint and stored reply are kept here once for every kind.
+    """
+
+    kind = models.CharField("账单类型", max_length=30, db_index=True)
+    patient = models.ForeignKey("patients.Patient", verbose_name="患者", on_delete=models.PROTECT, related_name="bills")
+    org_trace_no = models.CharField("机构跟踪号", max_length=64, unique=True)
+    state = models.CharField("状态", max_length=10, choices=BillState.choices, default=BillState.OPEN, db_index=True)
+    total = MoneyField("应付总额")
+    expires_at = models.DateTimeField("支付截止时间", null=True, blank=True)
+    # The visit at the gateway and who billed it.
+    mdtrt_id = models.CharField("就诊ID", max_length=40, blank=True, default="")
+    ipt_otp_no = models.CharField("门诊/住院号", max_length=30, blank=True, default="")
+    med_type = models.CharField("医疗类别", max_length=6, default="11")
+    dept_code = models.CharField("科室编码", max_length=30, blank=True, default="")
+    dept_name = models.CharField("科室名称", max_length=50, blank=True, default="")
+    dr_code = models.CharField("医师编码", max_length=30, blank=True, default="")
+    dr_name = models.CharField("医师姓名", max_length=30, blank=True, default="")
+    psn_setlway = models.CharField("个人结算方式", max_length=6, default="01")
+    acct_used_flag = models.CharField("个人账户使用标志", max_length=1, default="1")
+    diaglist = models.JSONField("诊断信息", default=list, blank=True)
+    # The settlement and what the platform was answered (org_003), kept once for every kind.
+    settlement = models.OneToOneField(
+        MoneyMovement, verbose_name="结算记录", null=True, blank=True, on_delete=models.PROTECT, related_name="bill"
+    )
+    settled_at = models.DateTimeField("结算时间", null=True, blank=True)
+    settlement_fingerprint = models.CharField("结算内容指纹", max_length=64, blank=True, default="")
+    settlement_reply = models.JSONField("结算应答", null=True, blank=True)
+    needs_review = models.BooleanField("需人工核查", default=False, db_index=True)
+    review_note = models.CharField("核查说明", max_length=300, blank=True, default="")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    movements = GenericRelation(MoneyMovement, content_type_field="business_type", object_id_field="business_id")
+
+    history = history_records()
+
+    class Meta(BusinessObject.Meta):
+        verbose_name = "待结算账单"
+        verbose_name_plural = "待结算账单"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.org_trace_no
+
+    @property
+    def kind_label(self) -> str:
+        from apps.ledger.kinds import bill_kinds
+
+        kind = bill_kinds.get(self.kind)
+        return kind.label if kind else self.kind
+
+
+class ItemCategory(models.TextChoices):
+    REGISTRATION = "registration", "挂号"
+    WESTERN_DRUG = "western_drug", "西药"
+    PATENT_DRUG = "patent_drug", "中成药"
+    EXAM = "exam", "检查"
+    LAB = "lab", "检验"
+    TREATMENT = "treatment", "治疗"
+    BED = "bed", "床位"
+    NURSING = "nursing", "护理"
+    MATERIAL = "material", "材料"
+    OTHER = "other", "其他"
+
+
+class BillItem(models.Model):
+    """One fee line of a bill, with the fields 2204 / 2301 and org_002's `rxlist` need."""
+
+    bill = models.ForeignKey(Bill, verbose_name="账单", on_delete=models.CASCADE, related_name="items")
+    feedetl_sn = models.CharField("费用明细流水号", max_length=30)
+    rx_no = models.CharField("处方号", max_length=30, blank=True, default="")
+    med_list_codg = models.CharField("医保目录编码", max_length=50)
+    medins_list_codg = models.CharField("院内项目编码", max_length=50)
+    item_name = models.CharField("项目名称", max_length=100)
+    spec = models.CharField("规格", max_length=100, blank=True, default="")
+    item_emp = models.CharField("单位", max_length=20, blank=True, default="")
+    category = models.CharField("类别", max_length=20, choices=ItemCategory.choices)
+    pric = models.DecimalField("单价", max_digits=16, decimal_places=6)
+    cnt = models.DecimalField("数量", max_digits=16, decimal_places=4)
+    det_item_fee_sumamt = MoneyField("明细项目费用总额")
+    fee_ocur_time = models.DateTimeField("费用发生时间")
+    bilg_dept_codg = models.CharField("开单科室编码", max_length=30, blank=True, default="")
+    bilg_dept_name = models.CharField("开单科室名称", max_length=50, blank=True, default="")
+    bilg_dr_codg = models.CharField("开单医生编码", max_length=30, blank=True, default="")
+    bilg_dr_name = models.CharField("开单医生姓名", max_length=30, blank=True, default="")
+    hi_item = models.CharField("医保项目标志", max_length=1, default="1")
+
+    class Meta:
+        verbose_name = "账单明细"
+        verbose_name_plural = "账单明细"
+        ordering = ["bill", "feedetl_sn"]
+        constraints = [models.UniqueConstraint(fields=["bill", "feedetl_sn"], name="bill_item_once")]
+
+    def __str__(self):
+        return f"{self.item_name} × {self.cnt}"

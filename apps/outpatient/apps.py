@@ -8,7 +8,11 @@ class OutpatientConfig(AppConfig):
     def ready(self):
         from apps.core.registry import demo_steps, role_permissions, screens
         from apps.core.roles import CASHIER, DOCTOR, FINANCE
+        from apps.ledger.kinds import bill_kinds
         from apps.outpatient.demo import demo_clinic
+        from apps.outpatient.services.billing import RegistrationBills
+
+        bill_kinds.register(RegistrationBills())
 
         screens.register(
             key="outpatient.registrations",
@@ -32,4 +36,3 @@ class OutpatientConfig(AppConfig):
         role_permissions.grant(DOCTOR, ["outpatient.view_schedule", "outpatient.view_registrationorder"])
         role_permissions.grant(FINANCE, ["outpatient.view_registrationorder"])
         demo_steps.register(10, "clinic", demo_clinic)
-        from apps.outpatient import receivers  # noqa: F401  (connects the signal receivers)

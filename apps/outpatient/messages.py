@@ -50,7 +50,7 @@ def _common(order) -> dict:
 
 def paid_messages(order) -> list[dict]:
     """The two pushes owed once an online registration is paid: the registration notice and the payment result."""
-    settlement = order.settlement
+    settlement = order.bill.settlement if order.bill else None
     ids = {"ampTraceId": settlement.amp_trace_id, "traceId": settlement.trace_id} if settlement else {}
     return [
         _common(order) | ids | {"medOrgOrd": f"{order.trace_no}-A", "pushType": "HOSPITAL_APPOINTMENT"},
@@ -67,7 +67,7 @@ def refund_message(order, movement) -> dict:
         "pushType": "HOSPITAL_PAYMENT",
         "orderStatus": "MERCHANT_REFUNDED",
         "amount": format_money(-movement.amount),
-        "refundReason": movement.note.split("；")[0],
+        "refundReason": movement.note,
         "ampTraceId": movement.amp_trace_id,
         "traceId": movement.trace_id,
     }

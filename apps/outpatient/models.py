@@ -141,18 +141,18 @@ class RegistrationOrder(models.Model):
     # calls register it once without holding a database lock across the HTTP call.
     visit_claimed_at = models.DateTimeField("登记占用时间", null=True, blank=True)
     paid_at = models.DateTimeField("支付时间", null=True, blank=True)
-    settlement = models.OneToOneField(
-        "ledger.MoneyMovement",
-        verbose_name="结算记录",
+    # The registration fee as a bill of the settlement spine (kind "registration").
+    bill = models.OneToOneField(
+        "ledger.Bill",
+        verbose_name="账单",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="registration",
     )
-    settlement_fingerprint = models.CharField("结算内容指纹", max_length=64, blank=True, default="")
-    settlement_reply = models.JSONField("org_003 应答", null=True, blank=True)
-    needs_review = models.BooleanField("需人工核查", default=False, db_index=True)
-    review_note = models.CharField("核查说明", max_length=300, blank=True, default="")
+    # The visit at the gateway: a fresh 门诊号 per 2201 attempt, and when it was cancelled (2202) after a refund.
+    ipt_otp_no = models.CharField("门诊号", max_length=30, blank=True, default="")
+    visit_cancelled_at = models.DateTimeField("就诊登记撤销时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -7,8 +7,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.errors import ApplicationError
 from apps.core.roles import CASHIER, DOCTOR, FINANCE, has_role, role_required
-from apps.integrations.models import Exchange
-from apps.ledger.models import MoneyMovement
 from apps.outpatient import selectors, services
 from apps.outpatient.models import Department, Doctor, OrderState, RegistrationOrder, Schedule
 
@@ -144,13 +142,11 @@ def registrations(request):
 @role_required(CASHIER, DOCTOR, FINANCE)
 def registration_detail(request, pk):
     order = get_object_or_404(
-        RegistrationOrder.objects.select_related("patient", "schedule__doctor__department", "settlement"), pk=pk
+        RegistrationOrder.objects.select_related("patient", "schedule__doctor__department", "bill__settlement"),
+        pk=pk,
     )
     refunds = list(selectors.order_refunds(order=order))
-    exchanges = Exchange.objects.filter(
-        Q(business_type=order._meta.label_lower, business_id=str(order.pk))
-        | Q(business_type=MoneyMovement._meta.label_lower, business_id__in=[str(r.pk) for r in refunds])
-    ).order_by("created_at")
+    exchanges = selectors.order_trail(order=order)
     return render(
         request,
         "outpatient/registration_detail.html",
@@ -159,7 +155,12 @@ def registration_detail(request, pk):
             "history": order.history.select_related("history_user").order_by("history_date"),
             "exchanges": exchanges,
             "can_cancel": order.is_unpaid and has_role(request.user, CASHIER),
-            "can_refund": order.state == OrderState.PAID and order.settlement_id and has_role(request.user, CASHIER),
+            "bill": order.bill,
+            "settlement": order.bill.settlement if order.bill else None,
+            "can_refund": order.state == OrderState.PAID
+            and order.bill
+            and order.bill.settlement_id
+            and has_role(request.user, CASHIER),
             "refunds": refunds,
         },
     )

@@ -8,7 +8,11 @@ class PatientsConfig(AppConfig):
     def ready(self):
         from apps.core.registry import demo_steps, role_permissions, screens
         from apps.core.roles import CASHIER, DOCTOR, FINANCE
+        from apps.integrations.router import platform_router
+        from apps.patients.apis import Org001AccountView
         from apps.patients.demo import demo_patients
+
+        platform_router.register("org_001", Org001AccountView)
 
         screens.register(
             key="patients.search",

@@ -1,6 +1,9 @@
+from django.utils import timezone
+
 from apps.core import pii
-from apps.core.idcard import is_valid_idcard
+from apps.core.idcard import birth_date, gender_code, is_valid_idcard
 from apps.patients.models import Patient
+from apps.patients.registry import account_fields
 
 
 def patient_get_by_certno(certno: str) -> Patient | None:
@@ -26,3 +29,29 @@ def patient_get_by_medium(*, mdtrt_cert_type: str, mdtrt_cert_no: str) -> Patien
     if mdtrt_cert_type == "01":
         return Patient.objects.filter(ec_code=mdtrt_cert_no).first()
     return None
+
+
+def patient_account(*, patient: Patient) -> dict:
+    """org_001's reply fields: the patient as the hospital knows them, plus what other apps contribute."""
+    born = birth_date(patient.certno)
+    today = timezone.localdate()
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    his_cust_id = f"P{patient.pk:010d}"
+    return {
+        "psn_no": patient.psn_no,
+        "patient_type": "01" if patient.insutype else "00",
+        "his_cust_id": his_cust_id,
+        "his_cust_list": [{"his_cust_type": patient.mdtrt_cert_type, "his_cust_id": his_cust_id}],
+        "balance": "0.00",
+        "psn_cert_type": "01",
+        "cert_no": patient.certno,
+        "psn_name": patient.name,
+        "gend": gender_code(patient.certno),
+        "phone": patient.phone,
+        "brdy": born.isoformat(),
+        "naty": "",
+        "age": str(age),
+        "insu_type": patient.insutype,
+        "mdtrt_cert_type": patient.mdtrt_cert_type,
+        "mdtrt_cert_no": patient.certno,
+    } | account_fields.collect(patient)

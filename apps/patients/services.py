@@ -65,9 +65,20 @@ def patient_check_signature(*, patient: Patient, business=None) -> paylater.Sign
     return result
 
 
+def patient_sign_refresh(*, patient: Patient) -> bool:
+    """Staff asked the platform again (附录五): is the patient signed?"""
+    try:
+        return patient_check_signature(patient=patient).signed
+    except UpstreamError as exc:
+        raise ApplicationError(f"查询签约状态失败：{exc}") from exc
+
+
 def patient_sign_url(*, patient: Patient, back_url: str) -> str | None:
     """The platform's signing page with our return address, or None when already signed."""
-    result = patient_check_signature(patient=patient)
+    try:
+        result = patient_check_signature(patient=patient)
+    except UpstreamError as exc:
+        raise ApplicationError(f"获取签约地址失败：{exc}") from exc
     if result.signed:
         return None
     if not result.sign_url:

@@ -5,12 +5,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from apps.core import pii
+from apps.core.errors import ApplicationError
 from apps.core.idcard import is_valid_idcard
 from apps.core.roles import CASHIER, DOCTOR, role_required
-from apps.integrations.transport import UpstreamError
 from apps.patients.models import Patient
 from apps.patients.selectors import patient_search
-from apps.patients.services import patient_check_signature, patient_sign_url
+from apps.patients.services import patient_sign_refresh, patient_sign_url
 
 
 @role_required(CASHIER, DOCTOR)
@@ -39,11 +39,11 @@ def patient_search_view(request):
 def patient_sign_check(request, pk):
     patient = get_object_or_404(Patient, pk=pk)
     try:
-        result = patient_check_signature(patient=patient)
-    except UpstreamError as exc:
-        messages.error(request, f"查询签约状态失败：{exc}")
+        signed = patient_sign_refresh(patient=patient)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
     else:
-        messages.success(request, f"{patient.name_masked}：{'已签约' if result.signed else '未签约'}")
+        messages.success(request, f"{patient.name_masked}：{'已签约' if signed else '未签约'}")
     return redirect("patients:search")
 
 
@@ -54,8 +54,8 @@ def patient_sign_send(request, pk):
     patient = get_object_or_404(Patient, pk=pk)
     try:
         url = patient_sign_url(patient=patient, back_url=settings.PORTAL_BASE_URL + reverse("patients:signed"))
-    except UpstreamError as exc:
-        messages.error(request, f"获取签约地址失败：{exc}")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
     else:
         if url is None:
             messages.info(request, f"{patient.name_masked} 已签约先医后付，无需再签。")

@@ -40,8 +40,8 @@ def test_unsigned_patient_signs_pays_and_gets_both_messages(page, sandbox, demo)
     assert_paid_page(page, base)
 
     order = RegistrationOrder.objects.get(patient__name="王芳")
-    assert order.state == OrderState.PAID and order.settlement is not None
-    assert order.settlement.amount == order.fee
+    assert order.state == OrderState.PAID and order.bill.settlement is not None
+    assert order.bill.settlement.amount == order.fee
 
     assert messages_deliver_due() == 2
     page.goto(f"{base}/sandbox/paylater/phone/")

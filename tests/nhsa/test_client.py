@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 
 from apps.core.errors import ApplicationError
+from apps.core.refs import BusinessRef
 from apps.integrations.models import Exchange, Outcome
 from apps.integrations.nhsa import client
-from apps.integrations.transport import BusinessRef, UpstreamRefused
+from apps.integrations.transport import UpstreamRefused
 from apps.sandbox.nhsa.models import Deposit, FeeLine, Settlement, Visit
 
 from .conftest import OPTER, admit, balance, certno, inpatient_bill, outpatient_bill, register
@@ -58,7 +59,7 @@ def test_outpatient_flow_2201_2204_2206_2207_2208_2202(zhang):
     pre = client.presettle_outpatient(opter=OPTER, insuplc_admdvs=zhang.insuplc_admdvs, bill=bill)
     assert pre.setl_id == "" and pre.fund_pay_sumamt == Decimal("63.00") and not Settlement.objects.exists()
 
-    business = BusinessRef(type="outpatient.bill", id="7")
+    business = BusinessRef.of(zhang)
     done = client.settle_outpatient(
         opter=OPTER, insuplc_admdvs=zhang.insuplc_admdvs, bill=outpatient_bill(zhang, mdtrt_id), business=business
     )
@@ -70,7 +71,7 @@ def test_outpatient_flow_2201_2204_2206_2207_2208_2202(zhang):
     settlement = Settlement.objects.get(setl_id=done.setl_id)
     assert settlement.paylater and settlement.msgid == done.msgid
     exchange = Exchange.objects.get(pk=done.exchange_id)
-    assert exchange.money and (exchange.business_type, exchange.business_id) == ("outpatient.bill", "7")
+    assert exchange.money and exchange.business == zhang
     assert '"paylater_flag":"1"' in exchange.request_body["input"]["data"]["exp_content"]
 
     undone = client.reverse_outpatient_settlement(

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError
+from apps.ledger.models import Bill
 from apps.outpatient.models import OrderState, RegistrationOrder, Schedule
 from apps.outpatient.services import order_cancel, order_create, orders_expire_due
 from tests.outpatient.conftest import settlement_payload
@@ -116,9 +117,10 @@ def test_a_settlement_after_expiry_is_kept_and_flagged(platform, new_order):
     status, reply = platform("org_003", settlement_payload(order, feesum_amt="0.01"))
     assert reply["ret_code"] == "00"
     order.refresh_from_db()
-    assert order.state == OrderState.PAID and order.needs_review
+    bill = Bill.objects.get(pk=order.bill_id)
+    assert order.state == OrderState.PAID and bill.needs_review
     # Both reasons are kept: the amount booked is not the fee, and the payment came after expiry.
-    assert "feesum_amt 0.01" in order.review_note and "过期" in order.review_note
+    assert "feesum_amt 0.01" in bill.review_note and "过期" in bill.review_note
 
 
 def test_cancel_only_unpaid_orders_and_states_only_move_forward(new_order):

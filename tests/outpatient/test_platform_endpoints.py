@@ -7,7 +7,7 @@ from django.db import connection
 
 from apps.guidance.models import OutboxMessage
 from apps.integrations.models import Exchange
-from apps.ledger.models import MoneyMovement
+from apps.ledger.models import Bill, MoneyMovement
 from apps.outpatient.models import OrderState, RegistrationOrder
 from tests.outpatient.conftest import settlement_payload
 
@@ -110,7 +110,7 @@ def test_org_003_books_once_and_answers_repeats_with_the_first_reply(platform, n
     assert movement.setl_id == "S" + order.trace_no[-20:] and movement.call_sn == first["call_sn"]
     assert movement.history.count() == 1
     order.refresh_from_db()
-    assert order.state == OrderState.PAID and order.settlement == movement
+    assert order.state == OrderState.PAID and Bill.objects.get(pk=order.bill_id).settlement == movement
     assert sorted(OutboxMessage.objects.values_list("push_type", "order_status")) == [
         ("HOSPITAL_APPOINTMENT", ""),
         ("HOSPITAL_PAYMENT", "MERCHANT_PAID"),
@@ -123,7 +123,8 @@ def test_org_003_conflicting_repeat_is_refused_and_flagged(platform, new_order):
     status, reply = platform("org_003", settlement_payload(order, psn_cash_pay="1.00", feesum_amt="1.00"))
     assert (status, reply["ret_code"], reply["result"]) == (200, "02", "fail")
     order.refresh_from_db()
-    assert order.needs_review and "不一致" in order.review_note
+    bill = Bill.objects.get(pk=order.bill_id)
+    assert bill.needs_review and "不一致" in bill.review_note
     assert MoneyMovement.objects.get().amount == order.fee
 
 

@@ -10,6 +10,7 @@ from apps.integrations.models import Exchange
 from apps.ledger.models import Kind, MoneyMovement, Status
 from apps.outpatient.models import OrderState
 from apps.outpatient.services import order_refund
+from tests.outpatient.conftest import settlement_payload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,7 +28,7 @@ def paid_order(sandbox, new_order):
     outcome = cashier_pay(CashierLink.objects.get(token=url.split("queryStr=")[1].split("&")[0]))
     assert not outcome.error, outcome.error
     order.refresh_from_db()
-    assert order.state == OrderState.PAID and order.settlement is not None
+    assert order.state == OrderState.PAID and order.bill.settlement is not None
     return order
 
 
@@ -137,9 +138,32 @@ def test_the_worker_waits_out_the_grace_period_before_resolving(paid_order, sand
     assert refund_movements().get().status == Status.SUCCEEDED
 
 
-def test_a_settlement_that_came_without_trace_id_can_still_be_refunded(paid_order):
-    MoneyMovement.objects.filter(pk=paid_order.settlement_id).update(trace_id="")
-    paid_order.refresh_from_db()
-    message = order_refund(order=paid_order, reason="患者取消就诊")
+def test_a_settlement_that_came_without_trace_id_can_still_be_refunded(platform, new_order):
+    order = new_order()
+    payload = settlement_payload(order)
+    del payload["trace_id"]  # optional in org_003
+    assert platform("org_003", payload)[1]["ret_code"] == "00"
+    message = order_refund(order=order, reason="患者取消就诊")
     [sent] = Exchange.objects.filter(interface="AMP_HOS_002")
     assert sent.request_body["traceId"] == "" and "trace_id" not in message
+
+
+def test_a_refund_carries_the_negative_split_and_the_visit_is_cancelled_at_the_gateway(paid_order):
+    from apps.outpatient.services import visits_cancel_due
+
+    settlement = paid_order.bill.settlement
+    assert settlement.fund_pay_sumamt + settlement.acct_pay + settlement.psn_cash_pay == paid_order.fee
+    assert order_refund(order=paid_order, reason="患者取消就诊").startswith("退费成功")
+    [refund] = refund_movements()
+    assert refund.reverses == settlement
+    for name in ("amount", "medfee_sumamt", "fund_pay_sumamt", "psn_cash_pay", "acct_pay"):
+        assert getattr(refund, name) == -getattr(settlement, name), name
+
+    # The worker cancels the registration's visit (2202) once, after the refund is committed.
+    assert visits_cancel_due() == 1
+    paid_order.refresh_from_db()
+    assert paid_order.visit_cancelled_at is not None
+    [cancel] = Exchange.objects.filter(interface="2202")
+    assert cancel.outcome == "ok" and cancel.business == paid_order
+    assert cancel.request_body["input"]["data"]["mdtrt_id"] == paid_order.mdtrt_id
+    assert visits_cancel_due() == 0 and Exchange.objects.filter(interface="2202").count() == 1

@@ -17,9 +17,9 @@ from decimal import Decimal
 
 from apps.core.errors import ApplicationError
 from apps.core.money import format_money
+from apps.core.refs import BusinessRef
 from apps.integrations.nhsa import assumed, purchase, types
 from apps.integrations.nhsa.envelope import Sent, call, sign_in
-from apps.integrations.transport import BusinessRef
 
 ZERO = Decimal("0.00")
 

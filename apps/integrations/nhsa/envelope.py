@@ -13,10 +13,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError
+from apps.core.refs import BusinessRef
 from apps.integrations import transport
 from apps.integrations.models import Exchange, MsgidCounter, NhsaSignIn, Outcome, Party
 from apps.integrations.nhsa import assumed
-from apps.integrations.transport import BadReply, BusinessRef, UpstreamRefused
+from apps.integrations.transport import BadReply, UpstreamRefused
 
 SIGN_IN = "9001"
 MSGID_SEQUENCE_MAX = 9999

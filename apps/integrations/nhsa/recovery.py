@@ -2,10 +2,11 @@
 
 import logging
 
+from apps.core.refs import BusinessRef
 from apps.integrations.models import Exchange
 from apps.integrations.nhsa import assumed, client
 from apps.integrations.recovery import FAILED, REVERSED, Verdict
-from apps.integrations.transport import BusinessRef, UpstreamError, UpstreamRefused
+from apps.integrations.transport import UpstreamError, UpstreamRefused
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ def resolve_exchange(exchange: Exchange) -> Verdict | None:
     if not psn_no:
         logger.error("exchange %s: no psn_no in the kept request, 2601 impossible", exchange.pk)
         return None
-    business = BusinessRef(type=exchange.business_type, id=exchange.business_id) if exchange.business_type else None
+    business = BusinessRef.of_row(exchange)
     try:
         ack = client.reverse_message(
             opter="system",

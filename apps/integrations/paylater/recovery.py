@@ -6,12 +6,12 @@ decides. The recovery service records the verdict and announces it (signals.outc
 
 import logging
 
+from apps.core.refs import BusinessRef
 from apps.integrations.models import Exchange
 from apps.integrations.paylater import client
 from apps.integrations.paylater.errors import InvalidRequest, UpstreamRefused, UpstreamUnavailable
 from apps.integrations.paylater.types import RefundState
 from apps.integrations.recovery import FAILED, SUCCEEDED, Verdict
-from apps.integrations.transport import BusinessRef
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def resolve_exchange(exchange: Exchange) -> Verdict | None:
             amp_trace_id=sent.get("ampTraceId"),
             trace_id=sent.get("traceId"),
             out_refund_no=sent.get("outRefundNo"),
-            business=BusinessRef(exchange.business_type, exchange.business_id) if exchange.business_id else None,
+            business=BusinessRef.of_row(exchange),
         )
     except UpstreamRefused as exc:
         if exc.code in client.REFUND_NOT_FOUND_CODES:

@@ -1,0 +1,54 @@
+"""Reading bills and money: the way other apps and the staff screens read the ledger."""
+
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.core.refs import refers_to, refers_to_any
+from apps.integrations.models import Exchange
+from apps.ledger.kinds import bill_kinds
+from apps.ledger.models import Bill, BillState, Kind, MoneyMovement
+
+
+def bills_open(*, patient):
+    """The patient's open bills of registered kinds that have not expired, oldest first."""
+    return (
+        Bill.objects.select_related("patient")
+        .prefetch_related("items")
+        .filter(patient=patient, state=BillState.OPEN, kind__in=[key for key, _ in bill_kinds.choices()])
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        .order_by("created_at", "id")
+    )
+
+
+def settled_bill_find(*, patient, org_trace_no: str = "") -> Bill | None:
+    """The bill settled under `org_trace_no`, or the patient's latest settled bill."""
+    bills = Bill.objects.filter(patient=patient, settlement__isnull=False)
+    if org_trace_no:
+        bills = bills.filter(org_trace_no=org_trace_no)
+    return bills.order_by("-settled_at", "-id").first()
+
+
+def bill_of(owner) -> Bill | None:
+    return Bill.objects.filter(refers_to(owner)).order_by("-id").first()
+
+
+def movements(*, kind: str = "", status: str = ""):
+    rows = MoneyMovement.objects.with_status().select_related("patient")
+    if kind:
+        rows = rows.filter(kind=kind)
+    if status:
+        rows = rows.filter(status=status)
+    return rows
+
+
+def bill_refunds(bill: Bill):
+    return MoneyMovement.objects.filter(refers_to(bill), kind=Kind.REFUND).with_status().order_by("created_at", "id")
+
+
+def trail(owner, bill: Bill | None = None):
+    """Every exchange about a business object: its own, its bill's, and its bill's money movements'."""
+    related = [owner]
+    if bill is not None:
+        related.append(bill)
+        related.extend(MoneyMovement.objects.filter(refers_to(bill)))
+    return Exchange.objects.filter(refers_to_any(related)).order_by("created_at", "id")
