@@ -20,6 +20,7 @@ urlpatterns = [
     path("ledger/", include("apps.ledger.urls")),
     path("api/platform/", include("portal.platform_urls")),
     path("guidance/", include("apps.guidance.urls")),
+    path("reports/", include("apps.reports.urls")),
     path("", include("apps.outpatient.urls")),
 ]
 if settings.SANDBOX_ENABLED:

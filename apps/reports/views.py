@@ -1,0 +1,71 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.core.errors import ApplicationError
+from apps.core.roles import DOCTOR, role_required
+from apps.reports import selectors, services
+from apps.reports.models import ExamTest, Report, ReportState
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+@role_required(DOCTOR)
+def report_list(request):
+    exam_test = request.GET.get("examTest", "")
+    state = request.GET.get("state", "")
+    reports = selectors.reports_for_staff(
+        query=request.GET.get("q", "").strip()[:30],
+        examTest=exam_test if exam_test in ExamTest.values else "",
+        state=state if state in ReportState.values else "",
+    )
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/list.html",
+        {"page": page, "tests": ExamTest.choices, "states": ReportState.choices, "examTest": exam_test,
+         "state": state, "q": request.GET.get("q", "")},
+    )  # fmt: skip
+
+
+@role_required(DOCTOR)
+def report_detail(request, pk):
+    report = get_object_or_404(Report.objects.select_related("patient").prefetch_related("details"), pk=pk)
+    return render(request, "reports/detail.html", {"report": report})
+
+
+@role_required(DOCTOR)
+@require_POST
+def report_publish(request, pk):
+    report = services.report_publish(report=get_object_or_404(Report, pk=pk))
+    messages.success(request, f"报告 {report.rpotcNo} 已发布，已通知患者。")
+    return redirect("reports:detail", pk=pk)
+
+
+@role_required(DOCTOR)
+def report_import(request):
+    result = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的 CSV 文件")
+        elif upload.size > MAX_UPLOAD:
+            messages.error(request, "文件超过 5 MB")
+        else:
+            try:
+                result = services.reports_import(raw=upload.read())
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                if not result.errors:
+                    messages.success(request, f"共 {result.reports} 份报告，新建 {result.created} 份（待发布）。")
+    return render(request, "reports/import.html", {"result": result})
+
+
+@role_required(DOCTOR)
+def report_template(request):
+    response = HttpResponse("\ufeff" + ",".join(services.COLUMNS) + "\r\n", content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="reports-template.csv"'
+    return response
