@@ -8,11 +8,16 @@ class OutpatientConfig(AppConfig):
     def ready(self):
         from apps.core.registry import demo_steps, role_permissions, screens
         from apps.core.roles import CASHIER, DOCTOR, FINANCE
+        from apps.integrations.router import platform_router
         from apps.ledger.kinds import bill_kinds
+        from apps.outpatient import apis
         from apps.outpatient.demo import demo_clinic
         from apps.outpatient.services.billing import RegistrationBills
 
         bill_kinds.register(RegistrationBills())
+        platform_router.register("registration/sources", apis.RegistrationSourcesView)
+        platform_router.register("registration/book", apis.RegistrationBookView)
+        platform_router.register("registration/cancel", apis.RegistrationCancelView)
 
         screens.register(
             key="outpatient.registrations",

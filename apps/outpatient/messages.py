@@ -60,6 +60,26 @@ def paid_messages(order) -> list[dict]:
     ]
 
 
+def booked_message(order) -> dict:
+    """A booking made through the platform's app waits for payment (待结算)."""
+    return _common(order) | {
+        "medOrgOrd": f"{order.trace_no}-W",
+        "pushType": "HOSPITAL_PAYMENT",
+        "orderStatus": "MERCHANT_WAIT_PAY",
+        "orgTraceNo": order.trace_no,
+    }
+
+
+def closed_message(order) -> dict:
+    """A booking made through the platform's app ended unpaid (cancelled or expired): its place is given back."""
+    return _common(order) | {
+        "medOrgOrd": f"{order.trace_no}-X",
+        "pushType": "HOSPITAL_PAYMENT",
+        "orderStatus": "MERCHANT_CLOSED",
+        "orgTraceNo": order.trace_no,
+    }
+
+
 def refund_message(order, movement) -> dict:
     """The payment message again, now refunded in full, with the refunded amount and the reason."""
     return _common(order) | {

@@ -121,6 +121,11 @@ ORDER_TRANSITIONS = {
 UNPAID_STATES = (OrderState.CREATED, OrderState.AWAITING_SIGNATURE, OrderState.AWAITING_PAYMENT)
 
 
+class OrderSource(models.TextChoices):
+    PORTAL = "portal", "医院线上挂号页"
+    PLATFORM = "platform", "先医后付平台挂号服务"
+
+
 class RegistrationOrder(models.Model):
     """An online registration paid after care through the platform (guide section 1)."""
 
@@ -132,6 +137,9 @@ class RegistrationOrder(models.Model):
     schedule = models.ForeignKey(Schedule, verbose_name="排班", on_delete=models.PROTECT, related_name="orders")
     fee = MoneyField("挂号费")
     queue_no = models.PositiveSmallIntegerField("候诊号")
+    # Booked on the hospital's own pages, or through the platform's app (guide section 2), whose patient is told
+    # of every step by a push because no page of ours is in front of them.
+    source = models.CharField("挂号来源", max_length=10, choices=OrderSource.choices, default=OrderSource.PORTAL)
     state = models.CharField(
         "状态", max_length=20, choices=OrderState.choices, default=OrderState.CREATED, db_index=True
     )

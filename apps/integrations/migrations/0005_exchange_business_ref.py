@@ -45,10 +45,4 @@ class Migration(migrations.Migration):
             field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name="业务对象ID"),
         ),
         migrations.RunPython(to_content_types, migrations.RunPython.noop),
-        migrations.RemoveField("exchange", "business_label"),
-        migrations.RemoveField("exchange", "business_key"),
-        migrations.AddIndex(
-            model_name="exchange",
-            index=models.Index(fields=["business_type", "business_id"], name="integrations_exchange_biz"),
-        ),
     ]

@@ -22,30 +22,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(events_from_status, migrations.RunPython.noop),
-        migrations.RemoveField(
-            model_name='historicalmoneymovement',
-            name='source_id',
-        ),
-        migrations.RemoveField(
-            model_name='historicalmoneymovement',
-            name='source_type',
-        ),
-        migrations.RemoveField(
-            model_name='historicalmoneymovement',
-            name='status',
-        ),
-        migrations.RemoveField(
-            model_name='moneymovement',
-            name='source_id',
-        ),
-        migrations.RemoveField(
-            model_name='moneymovement',
-            name='source_type',
-        ),
-        migrations.RemoveField(
-            model_name='moneymovement',
-            name='status',
-        ),
         # Platform refunds are followed up by the ledger, whatever their bill's kind.
         schedule_every(name="follow_up_refunds", func="apps.ledger.tasks.refunds_follow_up_task", minutes=5),
     ]

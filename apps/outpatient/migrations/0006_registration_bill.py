@@ -3,8 +3,6 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from apps.core.schedules import schedule_every
-
 
 def bills_from_orders(apps, schema_editor):
     """Every existing order gets its bill of the settlement spine; its settlement, fingerprint, stored reply and
@@ -116,46 +114,4 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(blank=True, null=True, verbose_name='就诊登记撤销时间'),
         ),
         migrations.RunPython(bills_from_orders, migrations.RunPython.noop),
-        migrations.RemoveField(
-            model_name='historicalregistrationorder',
-            name='needs_review',
-        ),
-        migrations.RemoveField(
-            model_name='historicalregistrationorder',
-            name='review_note',
-        ),
-        migrations.RemoveField(
-            model_name='historicalregistrationorder',
-            name='settlement',
-        ),
-        migrations.RemoveField(
-            model_name='historicalregistrationorder',
-            name='settlement_fingerprint',
-        ),
-        migrations.RemoveField(
-            model_name='historicalregistrationorder',
-            name='settlement_reply',
-        ),
-        migrations.RemoveField(
-            model_name='registrationorder',
-            name='needs_review',
-        ),
-        migrations.RemoveField(
-            model_name='registrationorder',
-            name='review_note',
-        ),
-        migrations.RemoveField(
-            model_name='registrationorder',
-            name='settlement',
-        ),
-        migrations.RemoveField(
-            model_name='registrationorder',
-            name='settlement_fingerprint',
-        ),
-        migrations.RemoveField(
-            model_name='registrationorder',
-            name='settlement_reply',
-        ),
-        # Refunded registrations whose visit is still open at the gateway are cancelled (2202) by the worker.
-        schedule_every(name="cancel_refunded_visits", func="apps.outpatient.tasks.visits_cancel_due_task", minutes=5),
     ]

@@ -7,7 +7,9 @@ from apps.ledger import refunds
 from apps.outpatient.models import OrderState, RegistrationOrder
 from apps.outpatient.services.checkout import Step, order_handle_return, order_proceed
 from apps.outpatient.services.orders import (
+    order_book_for_platform,
     order_cancel,
+    order_cancel_for_platform,
     order_create,
     order_expire_check,
     orders_expire_due,
@@ -26,7 +28,9 @@ def order_refund(*, order: RegistrationOrder, reason: str) -> str:
 
 __all__ = [
     "Step",
+    "order_book_for_platform",
     "order_cancel",
+    "order_cancel_for_platform",
     "order_create",
     "order_expire_check",
     "order_handle_return",

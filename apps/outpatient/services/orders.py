@@ -15,7 +15,14 @@ from apps.ledger import services as ledger
 from apps.ledger.models import ItemCategory
 from apps.ledger.services import BillLine, Visit
 from apps.outpatient import messages as order_messages
-from apps.outpatient.models import ORDER_TRANSITIONS, UNPAID_STATES, OrderState, RegistrationOrder, Schedule
+from apps.outpatient.models import (
+    ORDER_TRANSITIONS,
+    UNPAID_STATES,
+    OrderSource,
+    OrderState,
+    RegistrationOrder,
+    Schedule,
+)
 from apps.patients.services import patient_get_or_create
 
 REGISTRATION = "registration"
@@ -72,7 +79,9 @@ def _new_trace_no() -> str:
     return f"REG{timezone.localtime():%Y%m%d%H%M%S}{secrets.token_hex(6).upper()}"
 
 
-def order_create(*, name: str, certno: str, schedule_id: int) -> RegistrationOrder:
+def order_create(
+    *, name: str, certno: str, schedule_id: int, source: str = OrderSource.PORTAL
+) -> RegistrationOrder:
     """Reserve a place in the schedule and create the order with its bill; the patient is found or created by
     身份证号.
 
@@ -112,6 +121,7 @@ def order_create(*, name: str, certno: str, schedule_id: int) -> RegistrationOrd
             schedule=schedule,
             fee=schedule.fee,
             queue_no=schedule.issued,
+            source=source,
             expires_at=timezone.now() + datetime.timedelta(minutes=settings.REGISTRATION_ORDER_TTL_MINUTES),
         )
         order.bill = ledger.bill_open(
@@ -152,6 +162,8 @@ def _end_unpaid(order: RegistrationOrder, to: str) -> None:
     order.save(update_fields=["state", "updated_at"])
     release_place(order)
     ledger.bill_close(bill=order.bill)
+    if order.source == OrderSource.PLATFORM:
+        message_enqueue(body=order_messages.closed_message(order), business=order)
 
 
 def order_cancel(*, order: RegistrationOrder) -> RegistrationOrder:
@@ -184,3 +196,30 @@ def order_expire_check(*, order: RegistrationOrder) -> RegistrationOrder:
 def orders_expire_due() -> int:
     due = RegistrationOrder.objects.filter(state__in=UNPAID_STATES, expires_at__lte=timezone.now())
     return sum(order_expire_check(order=order).state == OrderState.EXPIRED for order in due)
+
+
+def order_book_for_platform(*, name: str, certno: str, schedule_id: int) -> RegistrationOrder:
+    """A booking made in the platform's app (guide section 2): the platform has its patient signed and pays
+    through org_002 / org_003 like any bill, so the order waits for payment at once; the patient is told by a push.
+    The same rules as the hospital's own form: one place per patient per session, sessions close on time."""
+    order = order_create(name=name, certno=certno, schedule_id=schedule_id, source=OrderSource.PLATFORM)
+    with transaction.atomic():
+        order = order_locked(order)
+        if order.state in (OrderState.CREATED, OrderState.AWAITING_SIGNATURE):
+            order_transition(order, OrderState.AWAITING_PAYMENT)
+            order.save(update_fields=["state", "updated_at"])
+            message_enqueue(body=order_messages.booked_message(order), business=order)
+    return order
+
+
+def order_cancel_for_platform(*, trace_no: str, certno: str) -> RegistrationOrder:
+    """The platform cancels a booking it made: an unpaid one gives its place back; a paid one is refused."""
+    order = RegistrationOrder.objects.select_related("patient").filter(trace_no=trace_no).first()
+    if order is None or order.patient.certno != certno.strip().upper():
+        raise ApplicationError(f"org_trace_no: 未找到挂号订单 {trace_no}")
+    order = order_expire_check(order=order)
+    if order.state in (OrderState.CANCELLED, OrderState.EXPIRED):
+        return order  # cancelled already (or expired): the same answer again
+    if order.state == OrderState.PAID:
+        raise ApplicationError("该挂号已支付，不能取消；如需退号请到医院窗口办理退费")
+    return order_cancel(order=order)
