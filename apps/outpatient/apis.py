@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from apps.integrations.inbound import PlatformAPIView, platform_reply
 from apps.integrations.transport import exchange_attach
-from apps.outpatient import services
+from apps.outpatient import platform_link, services
 from apps.outpatient.models import Period, Schedule
 from apps.patients.serializers import validate_org_code
 
@@ -43,6 +43,8 @@ class SourcesOut(serializers.Serializer):
 @extend_schema(
     tags=["platform"],
     summary="挂号服务：可预约号源（指南第2节，字段为推定）",
+    description="平台也可在其App中打开医院的挂号页，带入已签名的就诊人身份。链接格式（推定）：\n\n"
+    + platform_link.__doc__.split("locked.", 1)[1].split("A link that fails", 1)[0],
     request=SourcesInput,
     responses=platform_reply(SourcesOut),
 )

@@ -6,6 +6,7 @@ app_name = "outpatient"
 urlpatterns = [
     # The patient's pages: no account; the order's opaque token is the only key.
     path("r/", views.register, name="register"),
+    path("r/platform", views.platform_entry, name="platform_entry"),
     path("r/<str:token>/", views.order_page, name="order"),
     path("r/<str:token>/go", views.order_go, name="order_go"),
     path("r/<str:token>/signed", views.order_signed, name="order_signed"),

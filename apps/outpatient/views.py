@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import messages
 from django.db.models import F
 from django.http import Http404
@@ -5,9 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core import pii
 from apps.core.errors import ApplicationError
 from apps.core.roles import CASHIER, DOCTOR, FINANCE, has_role, role_required
-from apps.outpatient import selectors, services
+from apps.outpatient import platform_link, selectors, services
 from apps.outpatient.models import Department, Doctor, OrderState, RegistrationOrder, Schedule
 
 
@@ -28,14 +31,46 @@ def _order(token: str) -> RegistrationOrder:
     )
 
 
+PLATFORM_IDENTITY = "platform_identity"
+
+
+def _platform_identity(request) -> dict | None:
+    """The identity a platform link brought (kept encrypted in the session), which the form may not change."""
+    stored = request.session.get(PLATFORM_IDENTITY)
+    return json.loads(pii.decrypt(stored)) if stored else None
+
+
+@never_cache
+@require_GET
+def platform_entry(request):
+    """The platform's registration link: check its signature, keep the identity, then a clean address at once."""
+    try:
+        identity = platform_link.link_read(request.GET)
+    except platform_link.LinkRefused as exc:
+        request.session.pop(PLATFORM_IDENTITY, None)
+        messages.warning(request, f"{exc}，请自行填写就诊人信息。")
+    else:
+        request.session[PLATFORM_IDENTITY] = pii.encrypt(
+            json.dumps({"name": identity.psn_name, "certno": identity.cert_no}, ensure_ascii=False)
+        )
+        messages.info(request, "已由先医后付平台带入就诊人信息。")
+    response = redirect("outpatient:register")
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @never_cache
 def register(request):
     """The patient's registration form: department, then a session, then name and 身份证号."""
     departments = Department.objects.all()
     department = request.POST.get("dept") or request.GET.get("dept") or ""
+    identity = _platform_identity(request)
     form = {"name": "", "certno": "", "schedule": ""}
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip()[:40] for k in form}
+    if identity:
+        form |= {"name": identity["name"], "certno": identity["certno"]}
+    if request.method == "POST":
         try:
             schedule_id = int(form["schedule"])
         except ValueError:
@@ -61,6 +96,7 @@ def register(request):
             "day": day,
             "slots": [s for s in slots if s.date == day],
             "form": form,
+            "locked": identity is not None,
         },
     )
 
