@@ -153,6 +153,16 @@ def reports_import(*, raw: bytes) -> ImportResult:
     return ImportResult(reports=len(grouped), created=created, errors=[])
 
 
+def report_create(*, report: Report, details) -> Report:
+    """Save a report entered at the desk (validated by its form) with its lab lines; an exam report keeps none."""
+    with transaction.atomic():
+        report.save()
+        if report.examTest == ExamTest.LAB:
+            details.instance = report
+            details.save()
+    return report
+
+
 def _check_message(report: Report) -> dict:
     """AMP_HOS_001 HOSPITAL_CHECK: the report is out (INTERFACES.md 1.4)."""
     patient = report.patient

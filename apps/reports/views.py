@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from apps.core.errors import ApplicationError
 from apps.core.roles import DOCTOR, role_required
 from apps.reports import selectors, services
+from apps.reports.forms import DetailFormSet, ReportForm
 from apps.reports.models import ExamTest, Report, ReportState
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -42,6 +43,18 @@ def report_publish(request, pk):
     report = services.report_publish(report=get_object_or_404(Report, pk=pk))
     messages.success(request, f"报告 {report.rpotcNo} 已发布，已通知患者。")
     return redirect("reports:detail", pk=pk)
+
+
+@role_required(DOCTOR)
+def report_new(request):
+    """Enter one report by hand: its header, and for a lab report its result lines. Saved as 待发布."""
+    form = ReportForm(request.POST or None)
+    details = DetailFormSet(request.POST or None, prefix="details")
+    if request.method == "POST" and form.is_valid() and details.is_valid():
+        report = services.report_create(report=form.save(commit=False), details=details)
+        messages.success(request, f"报告 {report.rpotcNo} 已保存，核对后请发布。")
+        return redirect("reports:detail", pk=report.pk)
+    return render(request, "reports/new.html", {"form": form, "details": details})
 
 
 @role_required(DOCTOR)

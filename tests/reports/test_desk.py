@@ -65,3 +65,20 @@ def test_the_import_page_shows_errors_and_offers_the_template(demo, login):
     response = client.post("/reports/import/", {"file": SimpleUploadedFile("r.csv", csv_file(LAB | {"examTest": "9"}))})
     page = response.content.decode()
     assert "未导入任何报告" in page and "examTest" in page
+
+
+def test_a_report_entered_by_hand_keeps_its_lab_lines_and_names_mistakes(demo, login):
+    client = login("doctor")
+    form = {
+        "certno": "220104199203150029", "userName": "王芳", "rpotcNo": "JY-HAND-1", "rptDate": "2026-11-30",
+        "examTest": "2", "rpotcTypeCode": "1", "examRpotcName": "尿常规",
+        "details-TOTAL_FORMS": "2", "details-INITIAL_FORMS": "0", "details-MIN_NUM_FORMS": "0",
+        "details-MAX_NUM_FORMS": "1000",
+        "details-0-examItemDetlCode": "PRO", "details-0-examItemDetlName": "尿蛋白", "details-0-examRsltQual": "阴性",
+    }  # fmt: skip
+    page = client.post("/reports/new/", form | {"userName": "张伟"}).content.decode()
+    assert "姓名与身份证号不一致" in page and not Report.objects.filter(rpotcNo="JY-HAND-1").exists()
+    response = client.post("/reports/new/", form)
+    report = Report.objects.get(rpotcNo="JY-HAND-1")
+    assert response["Location"] == f"/reports/{report.pk}/"
+    assert report.state == ReportState.DRAFT and [d.examItemDetlName for d in report.details.all()] == ["尿蛋白"]
