@@ -10,6 +10,7 @@ from apps.core.serializers import AmountField
 from apps.integrations.inbound import PlatformAPIView, platform_reply
 from apps.ledger import selectors, services
 from apps.ledger.settlement import PlatformSettlement, SettlementResult
+from apps.patients.models import CertType
 from apps.patients.serializers import MediumSerializer, OrgMediumSerializer, validate_org_code
 
 # Epoch milliseconds up to the end of year 9999: later values cannot be a settlement time.
@@ -98,7 +99,7 @@ class Org002UnsettledView(PlatformAPIView):
 
 class Org003Input(serializers.Serializer):
     mdtrt_cert_no = serializers.CharField(max_length=64)
-    mdtrt_cert_type = serializers.ChoiceField(choices=["01", "02", "03"])
+    mdtrt_cert_type = serializers.ChoiceField(choices=CertType.values)
     org_trace_no = serializers.CharField(max_length=64)
     amp_trace_id = serializers.CharField(max_length=64)
     doc_trace_no = serializers.CharField(max_length=64)

@@ -11,6 +11,7 @@ from apps.integrations.inbound import PlatformAPIView, platform_reply
 from apps.integrations.transport import exchange_attach
 from apps.outpatient import platform_link, services
 from apps.outpatient.models import Period, Schedule
+from apps.patients.models import CertType
 from apps.patients.serializers import validate_org_code
 
 
@@ -65,9 +66,14 @@ class RegistrationSourcesView(PlatformAPIView):
 class BookInput(serializers.Serializer):
     org_code = serializers.CharField(max_length=30, validators=[validate_org_code], help_text="定点医疗机构编码")
     psn_name = serializers.CharField(max_length=30, help_text="患者姓名")
-    mdtrt_cert_type = serializers.ChoiceField(choices=["02"], help_text="证件类型：02 居民身份证")
+    mdtrt_cert_type = serializers.ChoiceField(choices=CertType.values, help_text="证件类型：仅支持 02 居民身份证")
     mdtrt_cert_no = serializers.CharField(max_length=18, help_text="身份证号")
     source_id = serializers.IntegerField(min_value=1, help_text="号源编号（来自可预约号源）")
+
+    def validate_mdtrt_cert_type(self, value):
+        if value != CertType.IDCARD:
+            raise serializers.ValidationError("平台挂号仅支持居民身份证（02）")
+        return value
 
 
 class BookOut(serializers.Serializer):

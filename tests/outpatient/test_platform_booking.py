@@ -100,6 +100,10 @@ def test_bad_bookings_are_refused_naming_the_field(platform, demo):
         "registration/book", org(psn_name="张伟", mdtrt_cert_type="02", mdtrt_cert_no=ZHANG, source_id=999999)
     )
     assert reply["ret_code"] == "02" and "号源" in reply["ret_msg"]
+    status, reply = platform(
+        "registration/book", org(psn_name="张伟", mdtrt_cert_type="01", mdtrt_cert_no=ZHANG, source_id=schedule.pk)
+    )
+    assert reply["ret_code"] == "02" and "mdtrt_cert_type" in reply["ret_msg"]
     assert not RegistrationOrder.objects.exists()
 
 

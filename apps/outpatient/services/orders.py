@@ -124,7 +124,7 @@ def order_create(
             source=source,
             expires_at=timezone.now() + datetime.timedelta(minutes=settings.REGISTRATION_ORDER_TTL_MINUTES),
         )
-        order.bill = ledger.bill_open(
+        bill = ledger.bill_open(
             kind=REGISTRATION,
             patient=patient,
             owner=order,
@@ -133,7 +133,9 @@ def order_create(
             visit=registration_visit(order),
             expires_at=order.expires_at,
         )
-        order.save(update_fields=["bill"])
+        # The link back is bookkeeping, not a change of the order a person would look for in its history.
+        RegistrationOrder.objects.filter(pk=order.pk).update(bill=bill)
+        order.bill = bill
     return order
 
 
