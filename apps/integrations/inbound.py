@@ -16,20 +16,26 @@ Usage — one subclass per interface, mounted in portal/platform_urls.py::
 
 What the base does, in order:
 
-1. stores the call in `Exchange` (direction in, party paylater, headers minus the signature, the raw body
-   encrypted, the body masked) before anything else, outside any transaction (`non_atomic_requests`), so the
-   inbox row survives whatever follows;
+1. stores the call in `Exchange` (direction in, party paylater, headers minus the signature, the body masked, the
+   raw body encrypted) before anything else, outside any transaction (`non_atomic_requests`), so the inbox row
+   survives whatever follows. Until the call is authenticated only UNAUTHENTICATED_BODY_KEPT bytes of it are kept,
+   and NUL / lone surrogates are replaced: anyone can send anything. A body over DATA_UPLOAD_MAX_MEMORY_SIZE:
+   HTTP 413, ret_code "02";
 2. authenticates and decodes with the configured codec (`PlatformAuthentication`, paylater/codec.py): timestamp
    window settings.PLATFORM_AUTH_WINDOW_SECONDS, nonce remembered in `InboundNonce`, known app id, constant-time
-   comparison. Failure: HTTP 401, ret_code "02". A body that is not a JSON object: HTTP 400, ret_code "02";
+   comparison. Failure: HTTP 401, ret_code "02". A body that is not a JSON object as the contract allows it
+   (UTF-8 only, no NaN/Infinity, no NUL or lone surrogate, nested at most codec.MAX_DEPTH): HTTP 400, ret_code
+   "02". The full raw body is kept from here on;
 3. validates with `InputSerializer`; the first error answers HTTP 200, ret_code "02", ret_msg naming the field;
 4. calls `handle()`; its reply is wrapped as {"ret_code": "00", "ret_msg": "成功", "result": "succ", **reply}
    (style "report": {"ret_code": "00", "ret_msg": "成功", **reply}). ApplicationError from the serializer or
    handle(): HTTP 200, ret_code "02", result "fail", ret_msg = its message. Any other exception: HTTP 500,
-   ret_code "02", traceback kept in the exchange row;
+   ret_code "02", traceback kept in the exchange row and logged at ERROR (a bug of ours, not the caller's);
 5. encodes HTTP 200 replies with the codec (the sm envelope when PAYLATER_CODEC is sm); refusals of calls that
-   could not be authenticated or decoded (401, 400) and crashes (500) are plain JSON, which carry no personal data;
-6. updates the row: masked reply, HTTP status, duration, outcome ok / refused / failed, error text.
+   could not be authenticated or decoded (401, 400, 413) and crashes (500) are plain JSON, which carry no
+   personal data;
+6. updates the row: masked reply, HTTP status, duration, outcome ok / refused / failed, error text (masked).
+   A 4xx is logged as one WARNING line without a traceback.
 
 Nothing but the exchange row (and, once the signature checks, the nonce) is written for a refused call: the
 business work happens only in handle().
@@ -42,6 +48,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -57,11 +64,22 @@ from apps.core.errors import ApplicationError
 from apps.core.pii import mask_text
 from apps.integrations.models import Direction, Exchange, InboundNonce, Outcome, Party
 from apps.integrations.paylater import codec
-from apps.integrations.transport import loads, loggable
+from apps.integrations.transport import loggable
 
 logger = logging.getLogger(__name__)
 
 RET_OK, RET_FAIL = "00", "02"
+# Of a call not (yet) authenticated, only this much of the body is kept: anyone can send one.
+UNAUTHENTICATED_BODY_KEPT = 4096
+HEADER_VALUE_KEPT = 500
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "payload_too_large"
+
+    def __init__(self):
+        super().__init__(f"请求体超过{settings.DATA_UPLOAD_MAX_MEMORY_SIZE}字节的上限")
 
 
 @dataclass(frozen=True)
@@ -160,12 +178,16 @@ class PlatformAPIView(APIView):
     def initial(self, request, *args, **kwargs):
         self._started = time.monotonic()
         self._crash = ""
-        self.exchange = _store_call(request, self.interface)
+        raw = _body(request)
+        self.exchange = _store_call(request, raw, self.interface)
+        if raw is None:
+            raise PayloadTooLarge()
         if request.method.lower() not in self.http_method_names:
             raise exceptions.MethodNotAllowed(request.method)  # before authentication asks for a body
         super().initial(request, *args, **kwargs)  # authentication: request.auth is the decoded body
         self.exchange.request_body = loggable(request.auth)
-        self.exchange.save(update_fields=["request_body"])
+        self.exchange.raw_body = request.body.decode()  # the codec proved it UTF-8 JSON without NUL
+        self.exchange.save(update_fields=["request_body", "raw_body"])
 
     def post(self, request, *args, **kwargs):
         serializer = self.InputSerializer(data=request.auth)
@@ -188,17 +210,41 @@ class PlatformAPIView(APIView):
         exchange = getattr(self, "exchange", None)
         if exchange is not None:
             _store_reply(exchange, response, self._started, self._crash)
+            if 400 <= response.status_code < 500:
+                # One line, no traceback: anyone can send a malformed call, and each must not flood the log.
+                logger.warning(
+                    "%s refused: HTTP %s, exchange %s: %s",
+                    self.interface,
+                    response.status_code,
+                    exchange.pk,
+                    exchange.error,
+                )
+                response._has_been_logged = True  # django.request would log the same call again
         return response
 
 
-def _store_call(request, interface: str) -> Exchange:
-    raw = request._request.body  # read before DRF's parsers touch the stream
+def _storable(text: str) -> str:
+    return codec.UNSTORABLE.sub("\ufffd", text)
+
+
+def _body(request) -> bytes | None:
+    """The raw body, read before DRF's parsers touch the stream; None if over DATA_UPLOAD_MAX_MEMORY_SIZE."""
     try:
-        logged = loggable(loads(raw))
-    except ValueError:
-        logged = {"_raw": mask_text(raw[:2000].decode("utf-8", errors="replace"))}
+        return request._request.body
+    except RequestDataTooBig:
+        return None
+
+
+def _store_call(request, raw: bytes | None, interface: str) -> Exchange:
+    """The inbox row, before anything else is known about the call: a bounded copy of what arrived."""
+    logged = None
+    if raw is not None:
+        try:
+            logged = loggable(codec.strict_loads(raw))
+        except codec.NotAnObject:
+            logged = {"_raw": mask_text(_storable(raw[:UNAUTHENTICATED_BODY_KEPT].decode(errors="replace")))}
     headers = {
-        name: value
+        name: mask_text(_storable(value[:HEADER_VALUE_KEPT]))
         for name, value in request.headers.items()
         if "signature" not in name.lower() and name.lower() not in ("cookie", "authorization")
     }
@@ -208,8 +254,8 @@ def _store_call(request, interface: str) -> Exchange:
         interface=interface,
         url=request.path[:300],
         request_headers=headers,
-        raw_body=raw.decode("utf-8", errors="replace"),
-        request_body=logged if isinstance(logged, dict | list) else {"_raw": logged},
+        raw_body=raw[:UNAUTHENTICATED_BODY_KEPT].decode(errors="replace") if raw is not None else "",
+        request_body=logged if isinstance(logged, dict | list | None) else {"_raw": logged},
     )
 
 
@@ -225,5 +271,6 @@ def _store_reply(exchange: Exchange, response, started: float, crash: str) -> No
     exchange.http_status = response.status_code
     exchange.duration_ms = int((time.monotonic() - started) * 1000)
     exchange.outcome = outcome
-    exchange.error = mask_text(crash) if crash else ("" if outcome == Outcome.OK else str(data.get("ret_msg", "")))
+    # ret_msg may echo what was sent (a field error quoting the value): masked like the bodies.
+    exchange.error = mask_text(crash or ("" if outcome == Outcome.OK else str(data.get("ret_msg", ""))))
     exchange.save(update_fields=["response_body", "http_status", "duration_ms", "outcome", "error"])
