@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "apps.ledger",
     "apps.outpatient",
     "apps.guidance",
+    "apps.audit",
 ]
 if SANDBOX_ENABLED:
     INSTALLED_APPS += ["apps.sandbox", "apps.sandbox.nhsa", "apps.sandbox.paylater"]
