@@ -5,6 +5,7 @@ built-in sandbox. With DEBUG=false the portal refuses to start on any developmen
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "apps.outpatient",
     "apps.guidance",
     "apps.audit",
+    "apps.audit.apps.LoginProtectionConfig",  # django-axes
 ]
 if SANDBOX_ENABLED:
     INSTALLED_APPS += ["apps.sandbox", "apps.sandbox.nhsa", "apps.sandbox.paylater"]
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a refused login into the lockout page
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -129,6 +132,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Login rate limit (django-axes, apps.audit.login): after LOGIN_FAILURE_LIMIT failures an account, and
+# separately an address, is refused for LOGIN_LOCKOUT_MINUTES; a successful login clears the account's count.
+AUTHENTICATION_BACKENDS = ["apps.audit.login.RateLimitBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_COOLOFF_MESSAGE = "登录失败次数过多，该账号或本机地址已被暂时锁定，请稍后再试"
+AXES_CLIENT_IP_CALLABLE = "apps.audit.login.client_ip"
+# Reverse proxies in front of the portal that append to X-Forwarded-For (0: the client connects directly).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"

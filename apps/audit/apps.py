@@ -1,3 +1,4 @@
+import axes.apps
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
@@ -19,3 +20,11 @@ def _grant_finance(sender, **kwargs):
 
     group, _ = Group.objects.get_or_create(name=FINANCE)
     group.permissions.add(*Permission.objects.filter(content_type__app_label="audit", codename="view_auditentry"))
+
+
+class LoginProtectionConfig(axes.apps.AppConfig):
+    """django-axes under a Chinese name in the admin (axes ships no Chinese; its model names are translated in
+    this app's locale). Listed in INSTALLED_APPS by its path."""
+
+    default = False
+    verbose_name = "登录防护"
