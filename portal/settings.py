@@ -243,6 +243,30 @@ NHSA_SECRET = env.str("NHSA_SECRET", default="sandbox-nhsa-secret")
 NHSA_RECER_SYS_CODE = env.str("NHSA_RECER_SYS_CODE", default="PAYLATER")
 NHSA_INFVER = env.str("NHSA_INFVER", default="V1.0")
 NHSA_DEV_NO = env.str("NHSA_DEV_NO", default="")
+
+
+def _host_ip() -> str:
+    # The address this host reaches the outside from: connecting a UDP socket picks the route, sends nothing.
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.254.254.254", 1))
+            return probe.getsockname()[0]
+    except OSError:
+        return "127.0.0.1"
+
+
+def _host_mac() -> str:
+    import uuid
+
+    node = uuid.getnode()
+    return "-".join(f"{(node >> shift) & 0xFF:02X}" for shift in range(40, -1, -8))
+
+
+# The terminal 9001 sign-in reports to the gateway; the defaults are this host's own.
+NHSA_DEV_MAC = env.str("NHSA_DEV_MAC", default="") or _host_mac()
+NHSA_DEV_IP = env.str("NHSA_DEV_IP", default="") or _host_ip()
 # [assumed] The guide says "传入先医后付标志" on 2207/2304 without naming the carrier; until the V1.5.7 PDF
 # names it, it rides in exp_content under this key and value.
 NHSA_PAYLATER_FLAG = env.json("NHSA_PAYLATER_FLAG", default={"paylater_flag": "1"})
