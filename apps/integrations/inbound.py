@@ -52,6 +52,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
 from rest_framework import exceptions, serializers
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.parsers import JSONParser
@@ -135,6 +137,46 @@ class PlatformAuthenticationScheme(OpenApiAuthenticationExtension):
         }
 
 
+class PlatformRefusal(serializers.Serializer):
+    ret_code = serializers.ChoiceField(choices=[RET_FAIL])
+    ret_msg = serializers.CharField(help_text="拒绝原因；字段错误以字段名开头")
+    result = serializers.ChoiceField(choices=["fail"])
+
+
+class PlatformReportRefusal(serializers.Serializer):
+    ret_code = serializers.ChoiceField(choices=[RET_FAIL])
+    ret_msg = serializers.CharField(help_text="拒绝原因；字段错误以字段名开头")
+
+
+class PlatformSchema(AutoSchema):
+    """The answers every platform call can get, documented once for all of them (module docstring, steps 1–5):
+    HTTP 200 with the view's reply or a ret_code "02" refusal, and the refusals 400, 401 and 413."""
+
+    def _get_response_bodies(self, direction="response"):
+        # Here rather than in get_response_serializers(): a view's @extend_schema(responses=...) overrides
+        # that one in a subclass of this schema, and the refusals must be added to whatever the view declares.
+        responses = self._with_refusals(self.get_response_serializers())
+        return {
+            str(code): self._get_response_for_code(response, str(code), direction=direction)
+            for code, response in responses.items()
+        }
+
+    def _with_refusals(self, reply) -> dict:
+        refusal = PlatformReportRefusal if self.view.style == "report" else PlatformRefusal
+        name = getattr(reply, "__name__", type(reply).__name__)
+        return {
+            200: OpenApiResponse(
+                PolymorphicProxySerializer(
+                    component_name=f"{name}OrRefusal", serializers=[reply, refusal], resource_type_field_name=None
+                ),
+                description='ret_code "00": 成功；ret_code "02": 业务拒绝或字段错误（ret_msg 以字段名开头）',
+            ),
+            400: OpenApiResponse(refusal, description="请求体不是UTF-8的JSON对象，或含NaN、NUL、无效字符、嵌套过深"),
+            401: OpenApiResponse(refusal, description="签名、时间戳、随机数或 appId 校验未通过"),
+            413: OpenApiResponse(refusal, description="请求体超过上限"),
+        }
+
+
 class PlatformRenderer(JSONRenderer):
     """HTTP 200 replies in the codec's form; anything else as plain JSON (see the module docstring, step 5)."""
 
@@ -155,6 +197,7 @@ class PlatformAPIView(APIView):
     parser_classes = [JSONParser]  # for the schema only: the body is decoded by the codec, never by DRF
     renderer_classes = [PlatformRenderer]
     http_method_names = ["post"]
+    schema = PlatformSchema()
 
     @classmethod
     def as_view(cls, **initkwargs):
