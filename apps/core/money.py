@@ -45,7 +45,7 @@ def parse_money(value, *, field: str = "amount") -> Decimal:
     # beyond exceeds the context's 28 digits and raises InvalidOperation.
     if value.copy_abs() >= LIMIT:
         raise MoneyError(f"{field}: amount out of range: {str(value)[:40]}")
-    if value.as_tuple().exponent < -2 and value != value.quantize(CENT):
+    if value != value.quantize(CENT):
         raise MoneyError(f"{field}: more than two decimal places: {str(value)[:40]}")
     return value.quantize(CENT)
 

@@ -177,3 +177,15 @@ def test_check_plain_refuses_non_finite_numbers(value):
 
 def test_check_plain_keeps_big_finite_numbers():
     codec.check_plain({"a": Decimal("1E+400"), "b": 10**30, "c": 1e300})
+
+
+def test_a_body_over_the_limit_is_413_naming_it(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post(URL, data=b"{" + b" " * 1000 + b"}", content_type="application/json")
+    assert response.status_code == 413 and response.json() == {
+        "ret_code": "02",
+        "ret_msg": "请求体超过1000字节的上限",
+        "result": "fail",
+    }
+    exchange = Exchange.objects.get()
+    assert exchange.http_status == 413 and exchange.raw_body == "" and exchange.request_body is None
