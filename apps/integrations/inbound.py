@@ -278,14 +278,20 @@ def _body(request) -> bytes | None:
         return None
 
 
+def _logged_body(raw: bytes):
+    """The masked body if it is small and JSON the contract allows, else a masked, storable prefix of it."""
+    if len(raw) <= UNAUTHENTICATED_BODY_KEPT:
+        try:
+            return loggable(codec.strict_loads(raw))
+        except codec.NotAnObject:
+            pass
+    prefix = raw[:UNAUTHENTICATED_BODY_KEPT].decode(errors="replace")
+    return {"_raw": mask_text(_storable(prefix)), "_bytes": len(raw)}
+
+
 def _store_call(request, raw: bytes | None, interface: str) -> Exchange:
     """The inbox row, before anything else is known about the call: a bounded copy of what arrived."""
-    logged = None
-    if raw is not None:
-        try:
-            logged = loggable(codec.strict_loads(raw))
-        except codec.NotAnObject:
-            logged = {"_raw": mask_text(_storable(raw[:UNAUTHENTICATED_BODY_KEPT].decode(errors="replace")))}
+    logged = _logged_body(raw) if raw is not None else None
     headers = {
         name: mask_text(_storable(value[:HEADER_VALUE_KEPT]))
         for name, value in request.headers.items()

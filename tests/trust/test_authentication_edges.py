@@ -189,3 +189,18 @@ def test_a_body_over_the_limit_is_413_naming_it(client, settings):
     }
     exchange = Exchange.objects.get()
     assert exchange.http_status == 413 and exchange.raw_body == "" and exchange.request_body is None
+
+
+def test_an_unauthenticated_body_is_kept_only_as_a_prefix(client):
+    body = json.dumps(GOOD | {"note": "x" * 100_000}).encode()
+    assert client.post(URL, data=body, content_type="application/json").status_code == 401
+    exchange = Exchange.objects.get()
+    assert exchange.request_body == {"_raw": body[:4096].decode(), "_bytes": len(body)}
+    assert exchange.raw_body == body[:4096].decode()
+
+
+def test_an_authenticated_body_is_kept_whole(client, settings):
+    body = GOOD | {"note": "x" * 100_000}
+    assert post(client, settings, body).status_code == 200
+    exchange = Exchange.objects.get()
+    assert exchange.request_body["note"] == "x" * 100_000 and json.loads(exchange.raw_body) == body
