@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint install migrate
+.PHONY: run test lint install migrate mutation bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,17 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+# Mutation testing of money, 身份证号, masking, the codec's authentication and the inbox (pyproject
+# [tool.mutmut]); slow, so never part of `make test`. Results: `.venv/bin/mutmut results`, one: `mutmut show NAME`.
+mutation: install
+	rm -rf mutants
+	$(VENV)/bin/mutmut run --max-children 2
+	$(VENV)/bin/mutmut results --all true | tail -n +1 > mutants/results.txt; \
+	  grep -c ': killed' mutants/results.txt; grep -v ': killed' mutants/results.txt || true
+
+# Signed org_001 throughput against a one-SELECT-one-INSERT reference view, on gunicorn + PostgreSQL with the
+# connection pool (BENCH_POOL=0: without). Needs DATABASE_URL=postgres://…; prints the figures, asserts none.
+bench: install
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make bench needs DATABASE_URL=postgres://..."; exit 2;; esac
+	$(PY) tests/bench/run.py

@@ -5,6 +5,7 @@ built-in sandbox. With DEBUG=false the portal refuses to start on any developmen
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
     "apps.outpatient",
     "apps.guidance",
     "apps.reports",
+    "apps.audit",
+    "apps.audit.apps.LoginProtectionConfig",  # django-axes
 ]
 if SANDBOX_ENABLED:
     INSTALLED_APPS += ["apps.sandbox", "apps.sandbox.nhsa", "apps.sandbox.paylater"]
@@ -79,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a refused login into the lockout page
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -112,6 +116,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that the live server's threads each get their own connection as in production;
     # one per process, so that two test runs on one machine do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test_db_{os.getpid()}.sqlite3")}
+# PostgreSQL connections kept in a pool per process (Django's psycopg pool) instead of one opened per request.
+if env.bool("DATABASE_POOL", default=False) and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 2, "max_size": env.int("DATABASE_POOL_SIZE", default=10)}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -129,6 +136,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Login rate limit (django-axes, apps.audit.login): after LOGIN_FAILURE_LIMIT failures an account, and
+# separately an address, is refused for LOGIN_LOCKOUT_MINUTES; a successful login clears the account's count.
+AUTHENTICATION_BACKENDS = ["apps.audit.login.RateLimitBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_COOLOFF_MESSAGE = "登录失败次数过多，该账号或本机地址已被暂时锁定，请稍后再试"
+AXES_CLIENT_IP_CALLABLE = "apps.audit.login.client_ip"
+# Reverse proxies in front of the portal that append to X-Forwarded-For (0: the client connects directly).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -173,6 +192,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # An accepted call's ret_code is "00", a refusal's "02": two enums, named here once.
+    "ENUM_NAME_OVERRIDES": {"RetCodeOkEnum": ["00"], "RetCodeFailEnum": ["02"]},
 }
 
 # --- The hospital -------------------------------------------------------------------------------------------
@@ -228,6 +249,30 @@ NHSA_SECRET = env.str("NHSA_SECRET", default="sandbox-nhsa-secret")
 NHSA_RECER_SYS_CODE = env.str("NHSA_RECER_SYS_CODE", default="PAYLATER")
 NHSA_INFVER = env.str("NHSA_INFVER", default="V1.0")
 NHSA_DEV_NO = env.str("NHSA_DEV_NO", default="")
+
+
+def _host_ip() -> str:
+    # The address this host reaches the outside from: connecting a UDP socket picks the route, sends nothing.
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.254.254.254", 1))
+            return probe.getsockname()[0]
+    except OSError:
+        return "127.0.0.1"
+
+
+def _host_mac() -> str:
+    import uuid
+
+    node = uuid.getnode()
+    return "-".join(f"{(node >> shift) & 0xFF:02X}" for shift in range(40, -1, -8))
+
+
+# The terminal 9001 sign-in reports to the gateway; the defaults are this host's own.
+NHSA_DEV_MAC = env.str("NHSA_DEV_MAC", default="") or _host_mac()
+NHSA_DEV_IP = env.str("NHSA_DEV_IP", default="") or _host_ip()
 # [assumed] The guide says "传入先医后付标志" on 2207/2304 without naming the carrier; until the V1.5.7 PDF
 # names it, it rides in exp_content under this key and value.
 NHSA_PAYLATER_FLAG = env.json("NHSA_PAYLATER_FLAG", default={"paylater_flag": "1"})

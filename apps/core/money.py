@@ -1,10 +1,14 @@
 """Money is `Decimal` yuan with two places: parsed strictly from upstream values, written as strings."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import models
 
 CENT = Decimal("0.01")
+LIMIT = Decimal("1e12")
+# ASCII only: Decimal() would also take "1_000" and other scripts' digits ("١٢"), which no upstream sends.
+_AMOUNT_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
 
 class MoneyError(ValueError):
@@ -22,7 +26,7 @@ def parse_money(value, *, field: str = "amount") -> Decimal:
     if isinstance(value, float):
         value = repr(value)
     if isinstance(value, int):
-        value = str(value)
+        value = Decimal(value)  # not via str(): Python refuses to print an int of more than 4300 digits
     if isinstance(value, str):
         text = value.strip()
         if not text:
@@ -30,17 +34,20 @@ def parse_money(value, *, field: str = "amount") -> Decimal:
         try:
             value = Decimal(text)
         except InvalidOperation:
-            raise MoneyError(f"{field}: not an amount: {text!r}") from None
+            raise MoneyError(f"{field}: not an amount: {text[:40]!r}") from None
+        if value.is_finite() and not _AMOUNT_TEXT.fullmatch(text):
+            raise MoneyError(f"{field}: not an amount: {text[:40]!r}")
     if not isinstance(value, Decimal):
         raise MoneyError(f"{field}: not an amount: {value!r}")
     if not value.is_finite():
         raise MoneyError(f"{field}: not a finite amount: {value!r}")
-    if value.as_tuple().exponent < -2 and value != value.quantize(CENT):
-        raise MoneyError(f"{field}: more than two decimal places: {value}")
-    quantized = value.quantize(CENT)
-    if abs(quantized) >= Decimal("1e12"):
-        raise MoneyError(f"{field}: amount out of range: {value}")
-    return quantized
+    # The range first, without the context (copy_abs neither rounds nor overflows): quantize() of 1E+26 and
+    # beyond exceeds the context's 28 digits and raises InvalidOperation.
+    if value.copy_abs() >= LIMIT:
+        raise MoneyError(f"{field}: amount out of range: {str(value)[:40]}")
+    if value != value.quantize(CENT):
+        raise MoneyError(f"{field}: more than two decimal places: {str(value)[:40]}")
+    return value.quantize(CENT)
 
 
 def format_money(value: Decimal) -> str:

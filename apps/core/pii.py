@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import os
 import re
+from decimal import Decimal
 from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -59,11 +60,14 @@ def mask_name(value: str | None) -> str:
 
 
 def mask_phone(value: str | None) -> str:
+    """13904310015 -> 139****0015; a shorter number keeps at most its last four, and at least four are hidden."""
     if not value:
         return ""
-    if len(value) < 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    if len(value) >= 11:
+        return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    if len(value) >= 8:
+        return "*" * (len(value) - 4) + value[-4:]
+    return "*" * len(value)
 
 
 def mask_all(value: str | None) -> str:
@@ -97,16 +101,41 @@ def mask_text(text: str) -> str:
     return _IDCARD_IN_TEXT.sub(lambda m: m.group(1) + "********" + m.group(3)[-4:], text)
 
 
+def _number_text(value) -> str | None:
+    """The digits of a JSON number, as a sender who writes an ID number without quotes means them."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal) and value.is_finite():
+        return format(value, "f")
+    return None
+
+
 def mask_payload(value):
-    """A deep copy of a JSON-like value with personal data masked, for exchange logs."""
+    """A deep copy of a JSON-like value with personal data masked, for exchange logs.
+
+    Keys are masked as text too (an ID number can be sent as a key), and numbers that spell an ID number are
+    masked like text: the masked copy is a string then.
+    """
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
             masker = _MASKERS.get(key)
-            out[key] = masker(item) if masker and isinstance(item, str) else mask_payload(item)
+            digits = _number_text(item)
+            if masker and isinstance(item, str):
+                item = masker(item)
+            elif masker and digits is not None:
+                item = masker(digits)
+            else:
+                item = mask_payload(item)
+            out[mask_text(key) if isinstance(key, str) else key] = item
         return out
     if isinstance(value, list):
         return [mask_payload(item) for item in value]
     if isinstance(value, str):
         return mask_text(value)
+    digits = _number_text(value)
+    if digits is not None and mask_text(digits) != digits:
+        return mask_text(digits)
     return value

@@ -16,20 +16,26 @@ Usage — one subclass per interface, registered by its app with apps.integratio
 
 What the base does, in order:
 
-1. stores the call in `Exchange` (direction in, party paylater, headers minus the signature, the raw body
-   encrypted, the body masked) before anything else, outside any transaction (`non_atomic_requests`), so the
-   inbox row survives whatever follows;
+1. stores the call in `Exchange` (direction in, party paylater, headers minus the signature, the body masked, the
+   raw body encrypted) before anything else, outside any transaction (`non_atomic_requests`), so the inbox row
+   survives whatever follows. Until the call is authenticated only UNAUTHENTICATED_BODY_KEPT bytes of it are kept,
+   and NUL / lone surrogates are replaced: anyone can send anything. A body over DATA_UPLOAD_MAX_MEMORY_SIZE:
+   HTTP 413, ret_code "02";
 2. authenticates and decodes with the configured codec (`PlatformAuthentication`, paylater/codec.py): timestamp
    window settings.PLATFORM_AUTH_WINDOW_SECONDS, nonce remembered in `InboundNonce`, known app id, constant-time
-   comparison. Failure: HTTP 401, ret_code "02". A body that is not a JSON object: HTTP 400, ret_code "02";
+   comparison. Failure: HTTP 401, ret_code "02". A body that is not a JSON object as the contract allows it
+   (UTF-8 only, no NaN/Infinity, no NUL or lone surrogate, nested at most codec.MAX_DEPTH): HTTP 400, ret_code
+   "02". The full raw body is kept from here on;
 3. validates with `InputSerializer`; the first error answers HTTP 200, ret_code "02", ret_msg naming the field;
 4. calls `handle()`; its reply is wrapped as {"ret_code": "00", "ret_msg": "成功", "result": "succ", **reply}
    (style "report": {"ret_code": "00", "ret_msg": "成功", **reply}). ApplicationError from the serializer or
    handle(): HTTP 200, ret_code "02", result "fail", ret_msg = its message. Any other exception: HTTP 500,
-   ret_code "02", traceback kept in the exchange row;
+   ret_code "02", traceback kept in the exchange row and logged at ERROR (a bug of ours, not the caller's);
 5. encodes HTTP 200 replies with the codec (the sm envelope when PAYLATER_CODEC is sm); refusals of calls that
-   could not be authenticated or decoded (401, 400) and crashes (500) are plain JSON, which carry no personal data;
-6. updates the row: masked reply, HTTP status, duration, outcome ok / refused / failed, error text.
+   could not be authenticated or decoded (401, 400, 413) and crashes (500) are plain JSON, which carry no
+   personal data;
+6. updates the row: masked reply, HTTP status, duration, outcome ok / refused / failed, error text (masked).
+   A 4xx is logged as one WARNING line without a traceback.
 
 Nothing but the exchange row (and, once the signature checks, the nonce) is written for a refused call: the
 business work happens only in handle().
@@ -42,9 +48,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
 from rest_framework import exceptions, serializers
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.parsers import JSONParser
@@ -57,11 +66,22 @@ from apps.core.errors import ApplicationError
 from apps.core.pii import mask_text
 from apps.integrations.models import Direction, Exchange, InboundNonce, Outcome, Party
 from apps.integrations.paylater import codec
-from apps.integrations.transport import loads, loggable
+from apps.integrations.transport import loggable
 
 logger = logging.getLogger(__name__)
 
 RET_OK, RET_FAIL = "00", "02"
+# Of a call not (yet) authenticated, only this much of the body is kept: anyone can send one.
+UNAUTHENTICATED_BODY_KEPT = 4096
+HEADER_VALUE_KEPT = 500
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "payload_too_large"
+
+    def __init__(self):
+        super().__init__(f"请求体超过{settings.DATA_UPLOAD_MAX_MEMORY_SIZE}字节的上限")
 
 
 @dataclass(frozen=True)
@@ -117,6 +137,46 @@ class PlatformAuthenticationScheme(OpenApiAuthenticationExtension):
         }
 
 
+class PlatformRefusal(serializers.Serializer):
+    ret_code = serializers.ChoiceField(choices=[RET_FAIL])
+    ret_msg = serializers.CharField(help_text="拒绝原因；字段错误以字段名开头")
+    result = serializers.ChoiceField(choices=["fail"])
+
+
+class PlatformReportRefusal(serializers.Serializer):
+    ret_code = serializers.ChoiceField(choices=[RET_FAIL])
+    ret_msg = serializers.CharField(help_text="拒绝原因；字段错误以字段名开头")
+
+
+class PlatformSchema(AutoSchema):
+    """The answers every platform call can get, documented once for all of them (module docstring, steps 1–5):
+    HTTP 200 with the view's reply or a ret_code "02" refusal, and the refusals 400, 401 and 413."""
+
+    def _get_response_bodies(self, direction="response"):
+        # Here rather than in get_response_serializers(): a view's @extend_schema(responses=...) overrides
+        # that one in a subclass of this schema, and the refusals must be added to whatever the view declares.
+        responses = self._with_refusals(self.get_response_serializers())
+        return {
+            str(code): self._get_response_for_code(response, str(code), direction=direction)
+            for code, response in responses.items()
+        }
+
+    def _with_refusals(self, reply) -> dict:
+        refusal = PlatformReportRefusal if self.view.style == "report" else PlatformRefusal
+        name = getattr(reply, "__name__", type(reply).__name__)
+        return {
+            200: OpenApiResponse(
+                PolymorphicProxySerializer(
+                    component_name=f"{name}OrRefusal", serializers=[reply, refusal], resource_type_field_name=None
+                ),
+                description='ret_code "00": 成功；ret_code "02": 业务拒绝或字段错误（ret_msg 以字段名开头）',
+            ),
+            400: OpenApiResponse(refusal, description="请求体不是UTF-8的JSON对象，或含NaN、NUL、无效字符、嵌套过深"),
+            401: OpenApiResponse(refusal, description="签名、时间戳、随机数或 appId 校验未通过"),
+            413: OpenApiResponse(refusal, description="请求体超过上限"),
+        }
+
+
 class PlatformRenderer(JSONRenderer):
     """HTTP 200 replies in the codec's form; anything else as plain JSON (see the module docstring, step 5)."""
 
@@ -128,16 +188,24 @@ class PlatformRenderer(JSONRenderer):
 
 
 class PlatformReply(serializers.Serializer):
-    """The envelope of every reply (CONTRACT.md section 4)."""
+    """The envelope of every accepted call's reply (CONTRACT.md section 4); refusals are PlatformRefusal."""
 
-    ret_code = serializers.CharField(help_text="00 成功，02 失败")
+    ret_code = serializers.ChoiceField(choices=[RET_OK], help_text="00 成功")
     ret_msg = serializers.CharField()
-    result = serializers.CharField(help_text="succ / fail")
+    result = serializers.CharField(help_text="succ；查询类接口未找到时为 fail")
 
 
-def platform_reply(body: type[serializers.Serializer]) -> type[serializers.Serializer]:
-    """The schema of a reply: the envelope around a view's OutputSerializer."""
-    return type(body.__name__.removesuffix("Out") + "Reply", (PlatformReply, body), {"__module__": body.__module__})
+class PlatformReportReply(serializers.Serializer):
+    """The envelope of 附录二's replies: ret_code / ret_msg only."""
+
+    ret_code = serializers.ChoiceField(choices=[RET_OK], help_text="00 成功")
+    ret_msg = serializers.CharField()
+
+
+def platform_reply(body: type[serializers.Serializer], *, style: str = "snake") -> type[serializers.Serializer]:
+    """The schema of a reply: the envelope (of the view's `style`) around its OutputSerializer."""
+    envelope = PlatformReportReply if style == "report" else PlatformReply
+    return type(body.__name__.removesuffix("Out") + "Reply", (envelope, body), {"__module__": body.__module__})
 
 
 class PlatformAPIView(APIView):
@@ -152,6 +220,7 @@ class PlatformAPIView(APIView):
     parser_classes = [JSONParser]  # for the schema only: the body is decoded by the codec, never by DRF
     renderer_classes = [PlatformRenderer]
     http_method_names = ["post"]
+    schema = PlatformSchema()
 
     @classmethod
     def as_view(cls, **initkwargs):
@@ -175,12 +244,16 @@ class PlatformAPIView(APIView):
     def initial(self, request, *args, **kwargs):
         self._started = time.monotonic()
         self._crash = ""
-        self.exchange = _store_call(request, self.interface)
+        raw = _body(request)
+        self.exchange = _store_call(request, raw, self.interface)
+        if raw is None:
+            raise PayloadTooLarge()
         if request.method.lower() not in self.http_method_names:
             raise exceptions.MethodNotAllowed(request.method)  # before authentication asks for a body
         super().initial(request, *args, **kwargs)  # authentication: request.auth is the decoded body
         self.exchange.request_body = loggable(request.auth)
-        self.exchange.save(update_fields=["request_body"])
+        self.exchange.raw_body = request.body.decode()  # the codec proved it UTF-8 JSON without NUL
+        self.exchange.save(update_fields=["request_body", "raw_body"])
 
     def post(self, request, *args, **kwargs):
         serializer = self.InputSerializer(data=request.auth)
@@ -205,17 +278,47 @@ class PlatformAPIView(APIView):
         exchange = getattr(self, "exchange", None)
         if exchange is not None:
             _store_reply(exchange, response, self._started, self._crash)
+            if 400 <= response.status_code < 500:
+                # One line, no traceback: anyone can send a malformed call, and each must not flood the log.
+                logger.warning(
+                    "%s refused: HTTP %s, exchange %s: %s",
+                    self.interface,
+                    response.status_code,
+                    exchange.pk,
+                    exchange.error,
+                )
+                response._has_been_logged = True  # django.request would log the same call again
         return response
 
 
-def _store_call(request, interface: str) -> Exchange:
-    raw = request._request.body  # read before DRF's parsers touch the stream
+def _storable(text: str) -> str:
+    return codec.UNSTORABLE.sub("\ufffd", text)
+
+
+def _body(request) -> bytes | None:
+    """The raw body, read before DRF's parsers touch the stream; None if over DATA_UPLOAD_MAX_MEMORY_SIZE."""
     try:
-        logged = loggable(loads(raw))
-    except ValueError:
-        logged = {"_raw": mask_text(raw[:2000].decode("utf-8", errors="replace"))}
+        return request._request.body
+    except RequestDataTooBig:
+        return None
+
+
+def _logged_body(raw: bytes):
+    """The masked body if it is small and JSON the contract allows, else a masked, storable prefix of it."""
+    if len(raw) <= UNAUTHENTICATED_BODY_KEPT:
+        try:
+            return loggable(codec.strict_loads(raw))
+        except codec.NotAnObject:
+            pass
+    prefix = raw[:UNAUTHENTICATED_BODY_KEPT].decode(errors="replace")
+    return {"_raw": mask_text(_storable(prefix)), "_bytes": len(raw)}
+
+
+def _store_call(request, raw: bytes | None, interface: str) -> Exchange:
+    """The inbox row, before anything else is known about the call: a bounded copy of what arrived."""
+    logged = _logged_body(raw) if raw is not None else None
     headers = {
-        name: value
+        name: mask_text(_storable(value[:HEADER_VALUE_KEPT]))
         for name, value in request.headers.items()
         if "signature" not in name.lower() and name.lower() not in ("cookie", "authorization")
     }
@@ -225,8 +328,8 @@ def _store_call(request, interface: str) -> Exchange:
         interface=interface,
         url=request.path[:300],
         request_headers=headers,
-        raw_body=raw.decode("utf-8", errors="replace"),
-        request_body=logged if isinstance(logged, dict | list) else {"_raw": logged},
+        raw_body=raw[:UNAUTHENTICATED_BODY_KEPT].decode(errors="replace") if raw is not None else "",
+        request_body=logged if isinstance(logged, dict | list | None) else {"_raw": logged},
     )
 
 
@@ -242,5 +345,6 @@ def _store_reply(exchange: Exchange, response, started: float, crash: str) -> No
     exchange.http_status = response.status_code
     exchange.duration_ms = int((time.monotonic() - started) * 1000)
     exchange.outcome = outcome
-    exchange.error = mask_text(crash) if crash else ("" if outcome == Outcome.OK else str(data.get("ret_msg", "")))
+    # ret_msg may echo what was sent (a field error quoting the value): masked like the bodies.
+    exchange.error = mask_text(crash or ("" if outcome == Outcome.OK else str(data.get("ret_msg", ""))))
     exchange.save(update_fields=["response_body", "http_status", "duration_ms", "outcome", "error"])

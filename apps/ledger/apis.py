@@ -6,15 +6,12 @@ import datetime
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
-from apps.core.serializers import AmountField
+from apps.core.serializers import AmountField, EpochMillisField
 from apps.integrations.inbound import PlatformAPIView, platform_reply
 from apps.ledger import selectors, services
 from apps.ledger.settlement import PlatformSettlement, SettlementResult
 from apps.patients.models import CertType
 from apps.patients.serializers import MediumSerializer, OrgMediumSerializer, validate_org_code
-
-# Epoch milliseconds up to the end of year 9999: later values cannot be a settlement time.
-MAX_EPOCH_MS = 253402300799999
 
 
 class Money(serializers.DecimalField):
@@ -108,7 +105,7 @@ class Org003Input(serializers.Serializer):
     trace_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
     setl_id = serializers.CharField(max_length=40, required=False, allow_blank=True)
     mdtrt_id = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    setl_time = serializers.IntegerField(required=False, min_value=0, max_value=MAX_EPOCH_MS)
+    setl_time = EpochMillisField(required=False)
     used_patient_type = serializers.CharField(max_length=2, required=False, allow_blank=True)
     # setlinfo amounts (INTERFACES.md org_003), each parsed strictly when present.
     deposit_amount = AmountField(required=False)

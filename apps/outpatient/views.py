@@ -207,7 +207,7 @@ def registration_detail(request, pk):
 def registration_cancel(request, pk):
     order = get_object_or_404(RegistrationOrder, pk=pk)
     try:
-        services.order_cancel(order=order)
+        services.order_cancel(order=order, by=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -220,7 +220,7 @@ def registration_cancel(request, pk):
 def registration_refund(request, pk):
     order = get_object_or_404(RegistrationOrder, pk=pk)
     try:
-        text = services.order_refund(order=order, reason=request.POST.get("reason", ""))
+        text = services.order_refund(order=order, reason=request.POST.get("reason", ""), by=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
 from apps.core.errors import ApplicationError
-from apps.integrations.inbound import PlatformAPIView
+from apps.integrations.inbound import PlatformAPIView, platform_reply
 from apps.reports import selectors
 from apps.reports.models import ExamTest
 
@@ -47,12 +47,12 @@ class ReportListOut(serializers.Serializer):
     reportlist = ReportItemOut(many=True, help_text="报告列表")
 
 
-class ReportListReply(ReportListOut):
-    ret_code = serializers.CharField()
-    ret_msg = serializers.CharField()
-
-
-@extend_schema(tags=["platform"], summary="附录二 报告信息查询", request=ReportListInput, responses=ReportListReply)
+@extend_schema(
+    tags=["platform"],
+    summary="附录二 报告信息查询",
+    request=ReportListInput,
+    responses=platform_reply(ReportListOut, style="report"),
+)
 class ReportListView(PlatformAPIView):
     interface = "reports_list"
     style = "report"
@@ -119,12 +119,12 @@ class ReportDetailOut(serializers.Serializer):
     inspectionDetails = InspectionDetailOut(many=True, required=False, help_text="检验明细信息")
 
 
-class ReportDetailReply(ReportDetailOut):
-    ret_code = serializers.CharField()
-    ret_msg = serializers.CharField()
-
-
-@extend_schema(tags=["platform"], summary="附录二 报告明细查询", request=ReportDetailInput, responses=ReportDetailReply)
+@extend_schema(
+    tags=["platform"],
+    summary="附录二 报告明细查询",
+    request=ReportDetailInput,
+    responses=platform_reply(ReportDetailOut, style="report"),
+)
 class ReportDetailView(PlatformAPIView):
     interface = "reports_detail"
     style = "report"

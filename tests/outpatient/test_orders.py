@@ -162,5 +162,8 @@ def test_staff_list_filters_and_the_order_page_shows_history_without_full_identi
     assert "220104199203150029" not in detail and "220104********0029" in detail
     response = client.post(f"/outpatient/registrations/{waiting.pk}/cancel", follow=True)
     assert "已取消" in response.content.decode()
+    from apps.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="cancel", username="cashier").get().business == waiting
     assert login("purchasing").get("/outpatient/registrations/").status_code == 403
     assert login("doctor").post(f"/outpatient/registrations/{paid.pk}/cancel").status_code == 403

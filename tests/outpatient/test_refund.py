@@ -117,6 +117,10 @@ def test_only_a_cashier_refunds_from_the_order_page(paid_order, login):
     assert "退费成功" in response.content.decode()
     page = response.content.decode()
     assert "AMP_HOS_002" in page and paid_order.patient.certno not in page
+    from apps.audit.models import AuditEntry
+
+    [entry] = AuditEntry.objects.filter(action="refund")
+    assert (entry.username, entry.business) == ("cashier", paid_order) and "患者取消" in entry.detail
 
 
 def test_the_worker_waits_out_the_grace_period_before_resolving(paid_order, sandbox_done):

@@ -255,10 +255,12 @@ def _parse_sign_in(output: dict) -> dict:
     return {"sign_no": str(node["sign_no"]), "sign_time": str(node.get("sign_time") or "")}
 
 
-def sign_in(*, opter, mac: str = "", ip: str = "") -> NhsaSignIn:
-    """9001: sign the operator in for today and remember the sign_no for every process."""
+def sign_in(*, opter) -> NhsaSignIn:
+    """9001: sign the operator in for today and remember the sign_no for every process. The gateway records
+    the terminal it was done from: settings NHSA_DEV_MAC and NHSA_DEV_IP (default: this host's)."""
     who = as_opter(opter)
-    sent = call(SIGN_IN, {"signIn": {"opter_no": who.opter, "mac": mac, "ip": ip}}, opter=who, parse=_parse_sign_in)
+    sign = {"opter_no": who.opter, "mac": settings.NHSA_DEV_MAC, "ip": settings.NHSA_DEV_IP}
+    sent = call(SIGN_IN, {"signIn": sign}, opter=who, parse=_parse_sign_in)
     # Two processes may sign the same operator in at once; both sign_no are valid, the first stored wins.
     row, _ = NhsaSignIn.objects.get_or_create(
         opter=who.opter,

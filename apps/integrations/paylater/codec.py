@@ -14,11 +14,15 @@ the platform's calls into /api/platform/ (apps.integrations.inbound).
 
 import base64
 import hmac
+import json
+import math
+import re
 import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -30,6 +34,10 @@ from apps.integrations.transport import BadReply, dumps, loads
 SM_VERSION = "2.0.1"
 SIGNED_HEADERS = ("X-App-Id", "X-Timestamp", "X-Nonce", "X-Signature")
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Deeper than any interface's body (org_002's rxlist is three levels); bounds the recursion of whatever walks it.
+MAX_DEPTH = 32
+# What neither PostgreSQL (text, jsonb) nor UTF-8 can hold: NUL and lone surrogates ("\ud800" in JSON).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class AuthFailed(Exception):
@@ -37,7 +45,7 @@ class AuthFailed(Exception):
 
 
 class NotAnObject(Exception):
-    """The (authenticated) body is not a JSON object (HTTP 400)."""
+    """The body is not a JSON object as the contract allows it (HTTP 400). The message names what is wrong."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,56 @@ class Inbound:
     app_id: str
     nonce: str  # to be remembered for the window: X-Nonce, or SM3 of the envelope's signData
     data: dict
+
+
+class _Constant(ValueError):
+    pass
+
+
+def _refuse_constant(name: str):
+    raise _Constant(name)
+
+
+def strict_loads(raw: bytes):
+    """A body as CONTRACT.md allows it: UTF-8 JSON (numbers with a fraction as Decimal), no NaN or Infinity,
+    no NUL or lone surrogate in a string or key, nested at most MAX_DEPTH deep. NotAnObject says why not."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise NotAnObject("请求体必须是UTF-8编码的JSON") from None
+    try:
+        value = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+    except _Constant as exc:
+        raise NotAnObject(f"请求体含JSON不允许的数值 {exc}") from None
+    except RecursionError:
+        raise NotAnObject(f"请求体嵌套超过{MAX_DEPTH}层") from None
+    except ValueError:
+        raise NotAnObject("请求体不是有效的JSON") from None
+    check_plain(value)
+    return value
+
+
+def check_plain(value) -> None:
+    """NotAnObject unless `value` can be stored and logged as it is (see strict_loads). Iterative: the value
+    may come from a decoder that allowed deeper nesting (the sm envelope's data)."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise NotAnObject(f"请求体嵌套超过{MAX_DEPTH}层")
+        if isinstance(item, dict):
+            for key, member in item.items():
+                if UNSTORABLE.search(key):
+                    raise NotAnObject("请求体的键含NUL或无效的Unicode字符")
+                pending.append((member, depth + 1))
+        elif isinstance(item, list):
+            pending.extend((member, depth + 1) for member in item)
+        elif isinstance(item, str) and UNSTORABLE.search(item):
+            raise NotAnObject("请求体的字符串含NUL或无效的Unicode字符")
+        elif (isinstance(item, Decimal) and not item.is_finite()) or (
+            isinstance(item, float) and not math.isfinite(item)
+        ):
+            raise NotAnObject("请求体含JSON不允许的数值 NaN/Infinity")
 
 
 def _now_ms() -> int:
@@ -110,9 +168,11 @@ def decode_reply(raw: bytes) -> dict:
 
 
 def _check_time(timestamp: str, field: str) -> None:
-    if timestamp.isdigit() and len(timestamp) == 13:
+    # isdigit() alone also takes "²" and other scripts' digits, which int() and strptime() refuse.
+    digits = timestamp.isascii() and timestamp.isdigit()
+    if digits and len(timestamp) == 13:
         millis = int(timestamp)
-    elif timestamp.isdigit() and len(timestamp) == 14:  # yyyyMMddHHmmss, Beijing time, as some SDKs send it
+    elif digits and len(timestamp) == 14:  # yyyyMMddHHmmss, Beijing time, as some SDKs send it
         try:
             moment = datetime.strptime(timestamp, "%Y%m%d%H%M%S").replace(tzinfo=_SHANGHAI)
         except ValueError:
@@ -133,10 +193,7 @@ def _check_app_id(app_id, field: str) -> str:
 
 
 def _json_object(raw: bytes) -> dict:
-    try:
-        body = loads(raw)
-    except ValueError:
-        raise NotAnObject("请求体不是有效的JSON") from None
+    body = strict_loads(raw)
     if not isinstance(body, dict):
         raise NotAnObject("请求体必须是JSON对象")
     return body
@@ -174,6 +231,9 @@ def _check_envelope(raw: bytes) -> Inbound:
         )
     except smcrypto.SmCryptoError as exc:
         raise AuthFailed(f"国密信封验证失败: {exc}") from None
+    except RecursionError:  # the decrypted data nested deeper than json can parse
+        raise NotAnObject(f"请求体嵌套超过{MAX_DEPTH}层") from None
+    check_plain(data)
     # The nonce is the signature's 64 bytes, not its Base64 text: Base64 has more than one spelling of the same
     # bytes, and a replay re-spelt that way must still be a replay.
     signature = base64.b64decode(envelope["signData"])

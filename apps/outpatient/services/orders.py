@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from apps.audit.models import Action
+from apps.audit.services import audit_record
 from apps.core.errors import ApplicationError
 from apps.guidance.services import message_enqueue
 from apps.ledger import services as ledger
@@ -168,12 +170,15 @@ def _end_unpaid(order: RegistrationOrder, to: str) -> None:
         message_enqueue(body=order_messages.closed_message(order), business=order)
 
 
-def order_cancel(*, order: RegistrationOrder) -> RegistrationOrder:
+def order_cancel(*, order: RegistrationOrder, by=None) -> RegistrationOrder:
+    """Cancel an unpaid order; a member of staff (`by`) doing it is audited."""
     with transaction.atomic():
         order = order_locked(order)
         if not order.is_unpaid:
             raise ApplicationError(f"订单{order.get_state_display()}，只能取消未支付的订单")
         _end_unpaid(order, OrderState.CANCELLED)
+        if by is not None:
+            audit_record(user=by, action=Action.CANCEL, obj=order, detail="收费员取消未支付订单，号源已释放")
     return order
 
 
