@@ -57,12 +57,15 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_q",
+    "rest_framework_api_key",
     "apps.core",
     "apps.patients",
     "apps.integrations",
     "apps.ledger",
     "apps.outpatient",
     "apps.guidance",
+    "apps.hospital_api",
+    "apps.supplier_finance",
 ]
 if SANDBOX_ENABLED:
     INSTALLED_APPS += ["apps.sandbox", "apps.sandbox.nhsa", "apps.sandbox.paylater"]
