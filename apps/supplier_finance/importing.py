@@ -164,9 +164,7 @@ def file_read(name: str, content: bytes) -> ParsedFile:
     letters = {code: get_column_letter(index + 1) for code, index in positions.items()}
     parsed = ParsedFile([], [], letters)
     for line, row in enumerate(rows[1:], start=2):
-        cells = {
-            code: _cell_text(row[index] if index < len(row) else None, code) for code, index in positions.items()
-        }
+        cells = {code: _cell_text(row[index] if index < len(row) else None, code) for code, index in positions.items()}
         if not any(cells.values()):
             continue
         invoice = {code: cells[code] for code in INVOICE_COLUMNS if cells[code]}
@@ -194,7 +192,7 @@ def _rule_text(name: str) -> tuple[str, str, str]:
         "3503": {n: (k, s, r) for n, k, s, r in purchase.PURCHASE_3503 + purchase.INVOICE},
         "3504": {n: (k, s, r) for n, k, s, r in purchase.RETURN_3504 + purchase.INVOICE},
     }
-    kind, size, _ = (rules["3503"].get(name) or rules["3504"][name])
+    kind, size, _ = rules["3503"].get(name) or rules["3504"][name]
     shape = {
         "str": f"文字，最长 {size}",
         "num": f"数值 {size[0]},{size[1]}" if isinstance(size, tuple) else "数值",

@@ -159,9 +159,7 @@ def purchases_submit(
         )
         now = timezone.now()
         rows = [
-            Purchase(
-                kind=kind, batch=result.batch, content_key=key, next_attempt_at=now, **_model_values(values)
-            )
+            Purchase(kind=kind, batch=result.batch, content_key=key, next_attempt_at=now, **_model_values(values))
             for kind, values, _, key in fresh
         ]
         result.queued = Purchase.objects.bulk_create(rows)
@@ -338,4 +336,3 @@ def purchase_outcome_resolved(*, purchase_id: int, final: str, detail: str) -> N
         _finish(row, Status.UPLOADED, detail, None)
         return
     _requeue(row, f"上次上传未生效（{detail}），已重新排队")
-
