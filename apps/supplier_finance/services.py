@@ -77,7 +77,7 @@ def _decimals(values: dict) -> dict:
 def record_check(record: Record) -> tuple[dict, list[dict], list[tuple[str, str]]]:
     """(purcinfo, invoices, []) with typed values, or ({}, [], every (field, message))."""
     if record.kind not in Kind.values:
-        return {}, [], [("kind", f"业务类型应为 {Kind.PURCHASE}（采购）或 {Kind.RETURN}（退货）")]
+        return {}, [], [("kind", f"应为“采购”（{Kind.PURCHASE}）或“退货”（{Kind.RETURN}），不是“{record.kind}”")]
     node, errors = purchase.check(record.purcinfo, record.invoices, is_return=record.kind == Kind.RETURN)
     if errors:
         return {}, [], errors
@@ -126,26 +126,33 @@ def purchase_wire(row: Purchase) -> tuple[dict, list[dict]]:
 # --- taking records in --------------------------------------------------------------------------------------
 
 
+def records_check(records: list[Record]) -> tuple[list[tuple], list[RecordError]]:
+    """Every record checked: [(kind, values, invoices, content key)] and every problem (repeats included)."""
+    checked, errors, keys = [], [], {}
+    for index, record in enumerate(records):
+        values, invoices, problems = record_check(record)
+        errors += [RecordError(index, where, message) for where, message in problems]
+        if problems:
+            continue
+        key = _content_key(record.kind, values, invoices)
+        if key in keys:
+            errors.append(RecordError(index, "duplicate", f"与第 {keys[key] + 1} 条内容完全相同"))
+            continue
+        keys[key] = index
+        checked.append((record.kind, values, invoices, key))
+    return checked, errors
+
+
 def purchases_submit(
     records: list[Record], *, source: str, user=None, file_name: str = "", api_key_name: str = ""
 ) -> Submission:
     """Check every record; if all are right, queue the new ones in one batch. Nothing is written otherwise."""
     result = Submission(rows=len(records))
-    checked, keys = [], {}
-    for index, record in enumerate(records):
-        values, invoices, problems = record_check(record)
-        result.errors += [RecordError(index, where, message) for where, message in problems]
-        if problems:
-            continue
-        key = _content_key(record.kind, values, invoices)
-        if key in keys:
-            result.errors.append(RecordError(index, "duplicate", f"与第 {keys[key] + 1} 条内容完全相同"))
-            continue
-        keys[key] = index
-        checked.append((record.kind, values, invoices, key))
+    checked, result.errors = records_check(records)
     if result.errors:
         return result
-    known = {row.content_key: row for row in Purchase.objects.filter(content_key__in=list(keys))}
+    keys = [key for *_, key in checked]
+    known = {row.content_key: row for row in Purchase.objects.filter(content_key__in=keys)}
     result.duplicates = [known[key] for *_, key in checked if key in known]
     fresh = [item for item in checked if item[3] not in known]
     with transaction.atomic():
@@ -185,13 +192,19 @@ class FileImport:
     batch: Batch | None = None
 
 
+def _position(error: importing.FileError):
+    return (error.line, len(error.column), error.column)
+
+
 def purchases_import_file(*, name: str, content: bytes, source: str = Source.FILE, user=None) -> FileImport:
     """A spreadsheet in the template's layout: every problem with its line and column, or all new rows queued."""
     parsed = importing.file_read(name, content)
-    if parsed.errors:
-        return FileImport(rows=len(parsed.records), queued=0, duplicates=0, errors=parsed.errors)
-    result = purchases_submit([item.record for item in parsed.records], source=source, user=user, file_name=name)
-    errors = sorted((parsed.locate(error) for error in result.errors), key=lambda e: (e.line, e.column))
+    records = [item.record for item in parsed.records]
+    if parsed.errors:  # the layout is wrong somewhere: still check every record, so that all is said at once
+        errors = parsed.errors + [parsed.locate(error) for error in records_check(records)[1]]
+        return FileImport(rows=len(records), queued=0, duplicates=0, errors=sorted(errors, key=_position))
+    result = purchases_submit(records, source=source, user=user, file_name=name)
+    errors = sorted((parsed.locate(error) for error in result.errors), key=_position)
     return FileImport(
         rows=result.rows,
         queued=len(result.queued),
