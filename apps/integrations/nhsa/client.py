@@ -576,7 +576,7 @@ def reverse_message(
         "2601",
         {"data": data},
         opter=opter,
-        insuplc_admdvs=_text("insuplc_admdvs", insuplc_admdvs, 6),
+        insuplc_admdvs=_text("insuplc_admdvs", insuplc_admdvs, 6, required=bool(psn_no)),  # 3.1: only with psn_no
         business=business,
     )
     return _ack(sent)
