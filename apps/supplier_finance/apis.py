@@ -47,7 +47,7 @@ class SubmitRowOut(PurchaseOut):
 
 
 class SubmitOut(serializers.Serializer):
-    batch_id = serializers.IntegerField(help_text="批次编号，可用于查询进度")
+    batch_id = serializers.IntegerField(allow_null=True, help_text="批次编号，可用于查询进度；全部重复时为空")
     rows = serializers.IntegerField(help_text="收到的行数")
     queued = serializers.IntegerField(help_text="新加入上传队列的行数")
     duplicates = serializers.IntegerField(help_text="已存在、未重复加入的行数")
@@ -124,7 +124,7 @@ class PurchaseSubmitView(WarehouseView):
             _row_out(row) | {"row": index, "duplicate": row.pk in duplicates} for index, row in enumerate(result.items)
         ]
         body = {
-            "batch_id": result.batch.pk,
+            "batch_id": result.batch.pk if result.batch else None,
             "rows": result.rows,
             "queued": len(result.queued),
             "duplicates": len(result.duplicates),

@@ -6,8 +6,9 @@ class SupplierFinanceConfig(AppConfig):
     verbose_name = "供应商融资"
 
     def ready(self):
-        from apps.core.registry import role_permissions, screens
+        from apps.core.registry import demo_steps, role_permissions, screens
         from apps.core.roles import FINANCE, PURCHASING
+        from apps.supplier_finance.demo import demo_purchases
 
         screens.register(
             key="supplier-invoices",
@@ -33,4 +34,5 @@ class SupplierFinanceConfig(AppConfig):
             ],
         )  # fmt: skip
         role_permissions.grant(FINANCE, ["supplier_finance.view_purchase", "supplier_finance.view_invoice"])
+        demo_steps.register(50, "supplier_finance", demo_purchases)
         from apps.supplier_finance import receivers  # noqa: F401  (connects the signal receivers)

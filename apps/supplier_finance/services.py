@@ -155,6 +155,9 @@ def purchases_submit(
     known = {row.content_key: row for row in Purchase.objects.filter(content_key__in=keys)}
     result.duplicates = [known[key] for *_, key in checked if key in known]
     fresh = [item for item in checked if item[3] not in known]
+    if not fresh:  # a duplicate changes nothing: not even an empty batch
+        result.items = [known[key] for key in keys]
+        return result
     with transaction.atomic():
         result.batch = Batch.objects.create(
             source=source,
@@ -176,10 +179,9 @@ def purchases_submit(
             for position, item in enumerate(invoices)
         )
         by_key = known | {row.content_key: row for row in result.queued}
-        result.items = [by_key[key] for *_, key in checked]
-        if result.queued:
-            batch_id = result.batch.pk
-            transaction.on_commit(lambda: _schedule("apps.supplier_finance.tasks.upload_batch_task", batch_id))
+        result.items = [by_key[key] for key in keys]
+        batch_id = result.batch.pk
+        transaction.on_commit(lambda: _schedule("apps.supplier_finance.tasks.upload_batch_task", batch_id))
     return result
 
 

@@ -66,6 +66,8 @@ def import_file(request):
                         f"已导入 {upload.name}：共 {result.rows} 条，加入上传队列 {result.queued} 条，"
                         f"已存在未重复加入 {result.duplicates} 条",
                     )
+                    if result.batch is None:
+                        return redirect("supplier_finance:index")
                     return redirect("supplier_finance:batch", pk=result.batch.pk)
                 context = {"errors": result.errors, "file_name": upload.name, "rows": result.rows}
     return render(request, "supplier_finance/import.html", context)

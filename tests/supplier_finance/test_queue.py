@@ -56,18 +56,13 @@ def test_a_refused_row_fails_with_the_gateways_message_and_is_sent_again_once_co
     row.refresh_from_db()
     assert row.status == Status.FAILED and "aprvno 必填" in row.status_message
     monkeypatch.undo()
-    corrected = services.purchase_correct(
-        row=row, record=Record("3503", info | {"aprvno": "国药准字H1"}, row_invoices(row))
-    )
+    fixed = Record("3503", info | {"aprvno": "国药准字H1"}, services.purchase_wire(row)[1])
+    corrected = services.purchase_correct(row=row, record=fixed)
     assert corrected.status == Status.PENDING
     services.purchases_upload_due()
     row.refresh_from_db()
     assert row.status == Status.UPLOADED and row.aprvno == "国药准字H1"
     assert Message.objects.filter(infno="3503").values_list("infcode", flat=True).order_by("id")[::1] == [-1, 0]
-
-
-def row_invoices(row):
-    return services.purchase_wire(row)[1]
 
 
 def test_an_unreachable_gateway_is_retried_with_backoff_then_left_for_a_person(sandbox, settings):
