@@ -5,7 +5,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from apps.core.errors import ApplicationError
+from apps.core.errors import ApplicationError, error_reply
 from apps.hospital_api.auth import HospitalAPIView
 from apps.hospital_api.models import Scope
 from apps.supplier_finance import selectors, services
@@ -26,7 +26,7 @@ class RowIn(serializers.Serializer):
 
 
 class SubmitIn(serializers.Serializer):
-    rows = serializers.ListField(child=RowIn(), min_length=1, max_length=2000, help_text="每行一条采购或退货")
+    rows = RowIn(many=True, min_length=1, max_length=2000, help_text="每行一条采购或退货")
 
 
 class PurchaseOut(serializers.Serializer):
@@ -112,7 +112,9 @@ class WarehouseView(HospitalAPIView):
 class PurchaseSubmitView(WarehouseView):
     def post(self, request):
         shape = SubmitIn(data=request.data)
-        shape.is_valid(raise_exception=True)
+        if not shape.is_valid():  # the same {"message", "extra"} body as every other 400 of this API
+            _, message = error_reply(serializers.ValidationError(shape.errors))
+            raise ApplicationError(message, {"errors": shape.errors})
         records = [Record(row["kind"], row["purcinfo"], row["invoices"]) for row in shape.validated_data["rows"]]
         result = services.purchases_submit(records, source=Source.API, api_key_name=request.auth.name)
         if result.errors:

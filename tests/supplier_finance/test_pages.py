@@ -115,3 +115,22 @@ def test_finance_by_supplier_and_month_paid_and_unpaid_and_export(login):
     assert book.sheetnames == ["汇总", "发票明细"]
     detail = list(book["发票明细"].iter_rows(values_only=True))
     assert len(detail) == 1 + 3 and {row[14] for row in detail[1:]} == {"已支付", "未支付"}
+
+
+def test_admin_lists_purchases_and_invoices_with_totals(login):
+    import re
+
+    from apps.supplier_finance.services import purchases_submit
+
+    client = login("admin")
+    Invoice.objects.all().delete()
+    Purchase.objects.all().delete()
+    purchases_submit([purchase(1), purchase_return(2)], source="entry")
+
+    def total(page: str, label: str) -> Decimal:
+        return Decimal(re.search(rf"合计（当前筛选）：.*?{label} (-?[\d.]+)", page).group(1))
+
+    page = client.get("/admin/supplier_finance/invoice/", {"q": "12345678"}).content.decode()
+    assert total(page, "金额") == Decimal("110.9567")
+    page = client.get("/admin/supplier_finance/purchase/", {"kind__exact": "3504"}).content.decode()
+    assert "RT0002" in page and "PC0001" not in page and total(page, "采购/退货数量") == 100
