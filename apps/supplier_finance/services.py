@@ -67,11 +67,14 @@ def _content_key(kind: str, node: dict, invoices: list[dict]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+NUMERIC_FIELDS = {
+    name for name, kind, *_ in purchase.PURCHASE_3503 + purchase.RETURN_3504 + purchase.INVOICE if kind == "num"
+}
+
+
 def _decimals(values: dict) -> dict:
     """The checked wire values, numbers back as Decimal (exp_content holds them as strings)."""
-    numeric = {name for name, kind, *_ in purchase.PURCHASE_3503 + purchase.RETURN_3504 + purchase.INVOICE
-               if kind == "num"}  # fmt: skip
-    return {key: Decimal(value) if key in numeric else value for key, value in values.items()}
+    return {key: Decimal(value) if key in NUMERIC_FIELDS else value for key, value in values.items()}
 
 
 def record_check(record: Record) -> tuple[dict, list[dict], list[tuple[str, str]]]:
@@ -136,7 +139,7 @@ def records_check(records: list[Record]) -> tuple[list[tuple], list[RecordError]
             continue
         key = _content_key(record.kind, values, invoices)
         if key in keys:
-            errors.append(RecordError(index, "duplicate", f"与第 {keys[key] + 1} 条内容完全相同"))
+            errors.append(RecordError(index, "duplicate", f"与本次提交的第 {keys[key] + 1} 条记录内容完全相同"))
             continue
         keys[key] = index
         checked.append((record.kind, values, invoices, key))
