@@ -10,6 +10,7 @@ import datetime
 import hashlib
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,13 +19,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError
+from apps.integrations import transport
+from apps.integrations.models import Exchange, Outcome
 from apps.integrations.nhsa import client, purchase
-from apps.integrations.transport import (
-    BusinessRef,
-    UpstreamRefused,
-    UpstreamUnavailable,
-    UpstreamUnknownOutcome,
-)
+from apps.integrations.transport import BusinessRef, UpstreamRefused, UpstreamUnavailable, UpstreamUnknownOutcome
 from apps.supplier_finance import importing
 from apps.supplier_finance.models import Batch, Invoice, Kind, Purchase, Source, Status
 from apps.supplier_finance.records import Record, RecordError
@@ -35,6 +33,10 @@ MAX_ATTEMPTS = 8  # sends that did nothing (gateway unreachable) before a row wa
 FIRST_RETRY = datetime.timedelta(seconds=30)
 MAX_BACKOFF = datetime.timedelta(hours=1)
 DUE_SWEEP_LIMIT = 500
+# One worker task stops taking new rows after this long: django-q kills a task at 120 s, and a killed task would
+# leave its current row 上传中 (a single call takes at most a sign-in plus one 3503 at the configured timeouts).
+SWEEP_BUDGET_SECONDS = 60
+STUCK_AFTER = datetime.timedelta(minutes=10)
 
 PURCINFO_FIELDS = sorted({name for name, *_ in purchase.PURCHASE_3503 + purchase.RETURN_3504})
 INVOICE_FIELDS = [name for name, *_ in purchase.INVOICE]
@@ -295,7 +297,7 @@ def purchase_upload(*, purchase_id: int) -> Purchase:
     """Send one due row as one 3503 / 3504. Claims it first, so two workers never send the same row."""
     now = timezone.now()
     claimed = Purchase.objects.filter(pk=purchase_id, status=Status.PENDING, next_attempt_at__lte=now).update(
-        status=Status.SENDING, attempts=F("attempts") + 1, status_message=""
+        status=Status.SENDING, attempts=F("attempts") + 1, status_message="", updated_at=now
     )
     row = Purchase.objects.get(pk=purchase_id)
     if not claimed:
@@ -303,7 +305,7 @@ def purchase_upload(*, purchase_id: int) -> Purchase:
     purcinfo, invoices = purchase_wire(row)
     send = client.return_purchase if row.is_return else client.upload_purchase
     try:
-        ack = send(opter="system", purcinfo=purcinfo, invoices=invoices, business=BusinessRef.of(row))
+        ack = send(opter="system", purcinfo=purcinfo, invoices=invoices, business=_business(row))
     except UpstreamUnknownOutcome as exc:
         # Maybe recorded, maybe not: recovery undoes the message by 2601 first; never send it again before that.
         _finish(row, Status.UNKNOWN, "上传结果未知，正在核实（冲正后自动重新上传）", exc)
@@ -332,14 +334,62 @@ def _finish(row: Purchase, status: str, message: str, exc) -> None:
 
 
 def purchases_upload_due(*, batch_id: int | None = None) -> int:
-    """The worker's loop: every row whose time has come (of one batch, or all). Returns how many were uploaded."""
+    """The worker's loop: rows whose time has come (of one batch, or all), for at most SWEEP_BUDGET_SECONDS;
+    the next sweep takes the rest. Returns how many were uploaded."""
+    started = time.monotonic()
     due = Purchase.objects.filter(status=Status.PENDING, next_attempt_at__lte=timezone.now())
     if batch_id is not None:
         due = due.filter(batch_id=batch_id)
     uploaded = 0
     for purchase_id in due.order_by("id").values_list("pk", flat=True)[:DUE_SWEEP_LIMIT]:
+        if time.monotonic() - started > SWEEP_BUDGET_SECONDS:
+            break
         uploaded += purchase_upload(purchase_id=purchase_id).status == Status.UPLOADED
     return uploaded
+
+
+def _business(row: Purchase) -> BusinessRef:
+    """How a row is named on its gateway calls (the one place that knows the exchange log's reference)."""
+    return BusinessRef.of(row)
+
+
+def _last_exchange(row: Purchase) -> Exchange | None:
+    ref = _business(row)
+    return (
+        Exchange.objects.filter(business_type=ref.type, business_id=ref.id, interface=row.kind).order_by("-id").first()
+    )
+
+
+def purchases_release_stuck() -> int:
+    """Rows left 上传中 by a worker that died mid-call: decided from the exchange log, never by sending again.
+
+    No call logged, or one that certainly did not go out: send it normally. An answer that was read: take it.
+    A call whose answer never came: its outcome is unknown, and recovery undoes it by 2601 like any other.
+    """
+    stale = Purchase.objects.filter(status=Status.SENDING, updated_at__lt=timezone.now() - STUCK_AFTER)
+    released = 0
+    for row in stale:
+        with transaction.atomic():
+            row = Purchase.objects.select_for_update().get(pk=row.pk)
+            if row.status != Status.SENDING:
+                continue
+            exchange = _last_exchange(row)
+            outcome = exchange.outcome if exchange and exchange.created_at >= row.updated_at else None
+            if outcome == Outcome.OK:
+                row.uploaded_at, row.msgid = exchange.created_at, exchange.msgid
+                _finish(row, Status.UPLOADED, "", None)
+            elif outcome == Outcome.REFUSED:
+                row.msgid = exchange.msgid
+                _finish(row, Status.FAILED, exchange.upstream_message, None)
+            elif outcome in (Outcome.PENDING, Outcome.UNKNOWN):
+                if outcome == Outcome.PENDING:
+                    transport.exchange_settle(exchange, Outcome.UNKNOWN, message="发送进程中断，应答未读取")
+                row.msgid = exchange.msgid
+                _finish(row, Status.UNKNOWN, "上传进程中断，结果未知，正在核实（冲正后自动重新上传）", None)
+            else:
+                _requeue(row, "上传进程中断，请求未发出，重新排队")
+            released += 1
+    return released
 
 
 def purchase_outcome_resolved(*, purchase_id: int, final: str, detail: str) -> None:

@@ -1,4 +1,4 @@
-from apps.supplier_finance.services import purchase_upload, purchases_upload_due
+from apps.supplier_finance.services import purchase_upload, purchases_release_stuck, purchases_upload_due
 
 
 def upload_batch_task(batch_id: int) -> int:
@@ -10,4 +10,5 @@ def upload_purchase_task(purchase_id: int) -> str:
 
 
 def upload_due_task() -> int:
+    purchases_release_stuck()
     return purchases_upload_due()

@@ -112,3 +112,33 @@ def test_a_lost_answer_is_resolved_by_2601_and_only_then_sent_again(sandbox, san
     standing = Message.objects.filter(infno="3503", infcode=0, undone_at__isnull=True)
     assert standing.count() == 1  # whatever the lost message did was undone: one purchase stands
     assert Exchange.objects.filter(interface="3503", outcome=Outcome.UNKNOWN).count() == 1
+
+
+def _as_if_the_worker_died(row: Purchase, exchange_outcome=None) -> None:
+    """The row stays 上传中 ten minutes on; its call's log row is left as the killed worker left it."""
+    msgid = Purchase.objects.get(pk=row.pk).msgid
+    Purchase.objects.filter(pk=row.pk).update(
+        status=Status.SENDING, updated_at=timezone.now() - datetime.timedelta(minutes=11)
+    )
+    if exchange_outcome is not None:
+        Exchange.objects.filter(msgid=msgid).update(
+            outcome=exchange_outcome, created_at=timezone.now() - datetime.timedelta(minutes=10)
+        )
+
+
+def test_a_row_left_sending_by_a_dead_worker_is_decided_from_the_exchange_log(sandbox, sandbox_done, settings):
+    settings.RECOVERY_GRACE_SECONDS = 0
+    (never_sent,) = submit(purchase(1))
+    _as_if_the_worker_died(never_sent)
+    assert services.purchases_release_stuck() == 1 and status(never_sent) == Status.PENDING
+    assert services.purchases_upload_due() == 1 and status(never_sent) == Status.UPLOADED
+
+    (lost,) = submit(purchase(2))
+    fault("3503", FaultMode.TIMEOUT)
+    services.purchases_upload_due()
+    sandbox_done()
+    _as_if_the_worker_died(lost, Outcome.PENDING)  # killed while waiting for the answer
+    assert services.purchases_release_stuck() == 1 and status(lost) == Status.UNKNOWN
+    (resolution,) = recovery.resolve_pending()
+    assert resolution.final == "reversed" and status(lost) == Status.PENDING
+    assert services.purchases_upload_due() == 1 and status(lost) == Status.UPLOADED
