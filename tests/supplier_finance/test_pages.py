@@ -33,6 +33,10 @@ def test_the_screens_replace_the_planned_tile_and_only_their_roles_get_in(login,
     login("purchasing")
     assert client.get("/role/purchasing/").content.decode().count("采购发票上传") >= 1
     assert client.get("/supplier/").status_code == 200 and client.get("/supplier/finance/").status_code == 403
+    entry = client.get("/supplier/new/").content.decode()
+    assert "医疗目录编码" in entry and "发票 1" in entry and "票据纳税人识别号" in entry
+    template = client.get("/supplier/template.csv")
+    assert template.content.decode("utf-8-sig").startswith("业务类型(kind),医疗目录编码(med_list_codg)")
     login("finance")
     assert client.get("/supplier/finance/").status_code == 200 and client.get("/supplier/").status_code == 403
 
