@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_q",
+    "rest_framework_api_key",
     "apps.core",
     "apps.patients",
     "apps.integrations",
@@ -67,6 +68,8 @@ INSTALLED_APPS = [
     "apps.reports",
     "apps.audit",
     "apps.audit.apps.LoginProtectionConfig",  # django-axes
+    "apps.hospital_api",
+    "apps.supplier_finance",
 ]
 if SANDBOX_ENABLED:
     INSTALLED_APPS += ["apps.sandbox", "apps.sandbox.nhsa", "apps.sandbox.paylater"]

@@ -21,6 +21,8 @@ urlpatterns = [
     path("api/platform/", include("portal.platform_urls")),
     path("guidance/", include("apps.guidance.urls")),
     path("reports/", include("apps.reports.urls")),
+    path("api/v1/", include("apps.supplier_finance.api_urls")),
+    path("supplier/", include("apps.supplier_finance.urls")),
     path("", include("apps.outpatient.urls")),
 ]
 if settings.SANDBOX_ENABLED:

@@ -65,6 +65,11 @@ REVERSAL_NOTHING_TO_UNDO = ("原交易不存在", "原交易未生效", "无需�
 REVERSAL_ALREADY_DONE = ("原交易已冲正",)
 
 
+# Transactions about no person (3503/3504 purchases): their 2601 carries an empty psn_no. The public 2601 marks
+# psn_no required, but a purchase has none to give.
+REVERSAL_WITHOUT_PERSON = ("3503", "3504")
+
+
 # How a refusal says the envelope's sign_no is no longer valid (the operator was signed out, or the gateway's
 # sign-ins were reset): the public spec names no code for it, so the err_msg is read for these phrases.
 SIGN_IN_REJECTED = ("sign_no", "签到")

@@ -568,7 +568,7 @@ def reverse_message(
     harmless (the gateway answers that the original is already undone), which is what recovery does.
     """
     data = {
-        "psn_no": _text("psn_no", psn_no, 30),
+        "psn_no": _text("psn_no", psn_no, 30, required=oinfno not in assumed.REVERSAL_WITHOUT_PERSON),
         "omsgid": _text("omsgid", omsgid, 30),
         "oinfno": _text("oinfno", oinfno, 6),
     }
@@ -576,7 +576,7 @@ def reverse_message(
         "2601",
         {"data": data},
         opter=opter,
-        insuplc_admdvs=_text("insuplc_admdvs", insuplc_admdvs, 6),
+        insuplc_admdvs=_text("insuplc_admdvs", insuplc_admdvs, 6, required=bool(psn_no)),  # 3.1: only with psn_no
         business=business,
     )
     return _ack(sent)
@@ -624,12 +624,13 @@ def reconcile_totals(
 def upload_purchase(*, opter, purcinfo: dict, invoices: list[dict], business: BusinessRef | None = None) -> types.Ack:
     """3503 商品采购 (附录三), invoices in exp_content."""
     node = purchase.purcinfo(purcinfo, invoices, is_return=False)
-    sent = call("3503", {"purcinfo": node}, opter=opter, business=business)
+    # A lost answer may have recorded the purchase: like a money call, it is resolved by 2601, never resent.
+    sent = call("3503", {"purcinfo": node}, opter=opter, money=True, business=business)
     return _ack(sent)
 
 
 def return_purchase(*, opter, purcinfo: dict, invoices: list[dict], business: BusinessRef | None = None) -> types.Ack:
     """3504 商品采购退货 (附录三): invoice taxAmount below zero."""
     node = purchase.purcinfo(purcinfo, invoices, is_return=True)
-    sent = call("3504", {"purcinfo": node}, opter=opter, business=business)
+    sent = call("3504", {"purcinfo": node}, opter=opter, money=True, business=business)
     return _ack(sent)

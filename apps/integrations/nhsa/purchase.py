@@ -75,12 +75,18 @@ INVOICE = (
 )
 
 
+class _Invalid(Exception):
+    def __init__(self, where: str, message: str):
+        super().__init__(f"{where}: {message}")
+        self.where, self.message = where, message
+
+
 def _fail(where: str, message: str):
-    raise ApplicationError(f"{where}: {message}", {"field": where})
+    raise _Invalid(where, message)
 
 
 def _value(where: str, value, kind: str, size):
-    """The wire form of one checked value (numbers become strings, dates stay as written)."""
+    """The wire form of one checked value (numbers become Decimal, dates stay as written)."""
     if kind == "num":
         if isinstance(value, (bool, float)):
             _fail(where, "数值请用 Decimal、整数或字符串，不接受浮点数")
@@ -116,39 +122,59 @@ def _value(where: str, value, kind: str, size):
     return value
 
 
-def _record(where: str, data, rules) -> dict:
+def _record(where: str, data, rules, errors: list) -> dict:
+    """The checked values of one node; every problem is appended to `errors` as (field, message)."""
     if not isinstance(data, dict):
-        _fail(where, "应为对象")
+        errors.append((where, "应为对象"))
+        return {}
     known = {name for name, *_ in rules}
-    for key in data:
-        if key not in known:
-            _fail(f"{where}.{key}", "附录三没有这个字段")
+    errors.extend((f"{where}.{key}", "附录三没有这个字段") for key in data if key not in known)
     out = {}
     for name, kind, size, required in rules:
         value = data.get(name)
         if value is None or value == "":
             if required:
-                _fail(f"{where}.{name}", "必填")
+                errors.append((f"{where}.{name}", "必填"))
             continue
-        out[name] = _value(f"{where}.{name}", value, kind, size)
+        try:
+            out[name] = _value(f"{where}.{name}", value, kind, size)
+        except _Invalid as exc:
+            errors.append((exc.where, exc.message))
     return out
 
 
-def purcinfo(data: dict, invoices: list, *, is_return: bool) -> dict:
-    """The checked `purcinfo` node with exp_content = {"invoices": [...]}, or ApplicationError naming the field."""
-    if "exp_content" in (data or {}):
-        _fail("purcinfo.exp_content", "由 invoices 生成，请勿直接传入")
-    record = _record("purcinfo", data, RETURN_3504 if is_return else PURCHASE_3503)
-    if record["expy_end"] < record["manu_date"]:
-        _fail("purcinfo.expy_end", "有效期止早于生产日期")
+def check(data: dict, invoices: list, *, is_return: bool) -> tuple[dict | None, list[tuple[str, str]]]:
+    """(the `purcinfo` node with exp_content = {"invoices": [...]}, []) or (None, every (field, message))."""
+    errors: list[tuple[str, str]] = []
+    if isinstance(data, dict) and "exp_content" in data:
+        errors.append(("purcinfo.exp_content", "由 invoices 生成，请勿直接传入"))
+        data = {key: value for key, value in data.items() if key != "exp_content"}
+    record = _record("purcinfo", data, RETURN_3504 if is_return else PURCHASE_3503, errors)
+    if "manu_date" in record and "expy_end" in record and record["expy_end"] < record["manu_date"]:
+        errors.append(("purcinfo.expy_end", "有效期止早于生产日期"))
+    checked = []
     if not isinstance(invoices, list) or not invoices:
-        _fail("invoices", "至少一张发票")
-    checked = [_record(f"invoices[{index}]", item, INVOICE) for index, item in enumerate(invoices)]
-    for index, item in enumerate(checked):
-        if is_return and item["taxAmount"] >= 0:
-            _fail(f"invoices[{index}].taxAmount", "退货发票金额应小于0")
+        errors.append(("invoices", "至少一张发票"))
+    else:
+        for index, item in enumerate(invoices):
+            where = f"invoices[{index}]"
+            invoice = _record(where, item, INVOICE, errors)
+            if is_return and "taxAmount" in invoice and invoice["taxAmount"] >= 0:
+                errors.append((f"{where}.taxAmount", "退货发票金额应小于0"))
+            checked.append(invoice)
+    if errors:
+        return None, errors
     exp_content = json.dumps({"invoices": checked}, ensure_ascii=False, separators=(",", ":"), default=str)
     if len(exp_content) > EXP_CONTENT_MAX:
-        _fail("purcinfo.exp_content", f"超长（最多 {EXP_CONTENT_MAX} 个字符，实际 {len(exp_content)}）")
+        return None, [("purcinfo.exp_content", f"超长（最多 {EXP_CONTENT_MAX} 个字符，实际 {len(exp_content)}）")]
     wire = {key: str(value) if isinstance(value, Decimal) else value for key, value in record.items()}
-    return wire | {"exp_content": exp_content}
+    return wire | {"exp_content": exp_content}, []
+
+
+def purcinfo(data: dict, invoices: list, *, is_return: bool) -> dict:
+    """The checked `purcinfo` node, or ApplicationError naming the first wrong field."""
+    node, errors = check(data, invoices, is_return=is_return)
+    if errors:
+        field, message = errors[0]
+        raise ApplicationError(f"{field}: {message}", {"field": field, "errors": errors})
+    return node

@@ -29,7 +29,7 @@ def resolve_exchange(exchange: Exchange) -> Verdict | None:
     """Send 2601 for the exchange's msgid. Undone -> reversed; nothing to undo -> failed; else undecided."""
     request = exchange.sent_request() or {}
     psn_no = _find(request.get("input"), "psn_no")
-    if not psn_no:
+    if not psn_no and exchange.interface not in assumed.REVERSAL_WITHOUT_PERSON:
         logger.error("exchange %s: no psn_no in the kept request, 2601 impossible", exchange.pk)
         return None
     business = BusinessRef.of_row(exchange)

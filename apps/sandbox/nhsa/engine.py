@@ -379,6 +379,15 @@ def refund_deposit(*, person, mdtrt_id, dpst_id, refd_amt: Decimal | None, msgid
 
 # --- 2601 ----------------------------------------------------------------------------------------------------
 
+# Messages about no person, whose 2601 carries no psn_no.
+WITHOUT_PERSON = ("3503", "3504")
+
+
+def record_purchase(msgid: str) -> None:
+    """3503/3504 keep nothing the portal reads back; the message itself is what 2601 would undo."""
+    _effect(msgid, "purchase", msgid)
+
+
 NOTHING_TO_UNDO = "原交易不存在或原交易未生效，无需冲正"
 ALREADY_UNDONE = "原交易已冲正"
 
@@ -438,6 +447,7 @@ def _undo_visit(mdtrt_id: str) -> None:
 
 
 _UNDO = {
+    "purchase": lambda msgid: None,  # undoing marks the message undone; there is nothing else to restore
     "settlement": _undo_settlement,
     "settlement_reversal": _undo_settlement_reversal,
     "deposit": _undo_deposit,

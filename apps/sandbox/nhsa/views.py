@@ -27,7 +27,7 @@ from apps.core.idcard import IdCardError, birth_date, gender_code, normalize_idc
 from apps.core.money import CENT
 from apps.sandbox import faults
 from apps.sandbox.models import Fault, FaultMode
-from apps.sandbox.nhsa import engine
+from apps.sandbox.nhsa import appendix3, engine
 from apps.sandbox.nhsa.engine import Refusal
 from apps.sandbox.nhsa.models import Deposit, Message, Settlement, SignIn, Visit
 from apps.sandbox.people import ensure_demo_people, person_by_certno
@@ -352,8 +352,10 @@ def _refund_deposit(envelope, inp, msgid):
 
 def _undo(envelope, inp, msgid):
     data = _node(inp, "data")
-    _person(envelope, _field(data, "psn_no"))
-    engine.undo(psn_no=data["psn_no"], omsgid=_field(data, "omsgid"), oinfno=_field(data, "oinfno"), msgid=msgid)
+    oinfno = _field(data, "oinfno")
+    if data.get("psn_no") or oinfno not in engine.WITHOUT_PERSON:
+        _person(envelope, _field(data, "psn_no"))
+    engine.undo(psn_no=str(data.get("psn_no") or ""), omsgid=_field(data, "omsgid"), oinfno=oinfno, msgid=msgid)
     return {}
 
 
@@ -386,17 +388,13 @@ def _statement(envelope, inp, msgid):
     }
 
 
-def _purchase(envelope, inp, msgid):
-    node = _node(inp, "purcinfo")
-    for key in ("med_list_codg", "fixmedins_hilist_id", "fixmedins_bchno", "purc_retn_cnt"):
-        _field(node, key)
-    try:
-        invoices = json.loads(node.get("exp_content") or "{}").get("invoices")
-    except (ValueError, AttributeError):
-        raise Refusal("exp_content 不是 JSON 对象") from None
-    if not isinstance(invoices, list) or not invoices:
-        raise Refusal("exp_content.invoices 缺失")
-    return {}
+def _purchase_handler(infno):
+    def handle(envelope, inp, msgid):
+        appendix3.check(infno, _node(inp, "purcinfo"))
+        engine.record_purchase(msgid)
+        return {}
+
+    return handle
 
 
 HANDLERS = {
@@ -418,8 +416,8 @@ HANDLERS = {
     "C2305": _refund_deposit,
     "2601": _undo,
     "3201": _statement,
-    "3503": _purchase,
-    "3504": _purchase,
+    "3503": _purchase_handler("3503"),
+    "3504": _purchase_handler("3504"),
 }
 
 
