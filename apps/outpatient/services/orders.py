@@ -16,7 +16,7 @@ from apps.ledger.models import ItemCategory
 from apps.ledger.services import BillLine, Visit
 from apps.outpatient import messages as order_messages
 from apps.outpatient.models import ORDER_TRANSITIONS, UNPAID_STATES, OrderState, RegistrationOrder, Schedule
-from apps.patients.services import patient_get_or_create
+from apps.patients.services import patient_identify
 
 REGISTRATION = "registration"
 
@@ -73,13 +73,13 @@ def _new_trace_no() -> str:
 
 
 def order_create(*, name: str, certno: str, schedule_id: int) -> RegistrationOrder:
-    """Reserve a place in the schedule and create the order with its bill; the patient is found or created by
-    身份证号.
+    """Reserve a place in the schedule and create the order with its bill. The patient is identified by the
+    gateway (1101) first: the visit's one reading of name, psn_no and scheme.
 
     One place per patient per session: an unpaid order for the same session is handed back to be continued
     (the patient pressed back, or submitted twice), and a paid one is refused.
     """
-    patient = patient_get_or_create(name=name, certno=certno)
+    patient = patient_identify(name=name, certno=certno)
     with transaction.atomic():  # the schedule's row lock serialises bookings of one session
         schedule = (
             Schedule.objects.open_for_booking()
