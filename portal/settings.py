@@ -167,13 +167,14 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "先医后付医院门户 API",
-    "DESCRIPTION": "先医后付平台调用医院的接口（/api/platform/）。每个请求须带平台签名；应答为平台约定的信封格式。",
+    "DESCRIPTION": "",  # written by apps.core.apidocs.in_chinese from the endpoints that exist
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "apps.core.apidocs.in_chinese"],
 }
 
 # --- The hospital -------------------------------------------------------------------------------------------

@@ -2,18 +2,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from apps.core.registry import screens
-from apps.core.roles import ROLE_LABELS, user_roles
-
-
-def display_name(user) -> str:
-    """How the shell greets a staff member: the Chinese full name (family name first), else the role."""
-    name = f"{user.last_name}{user.first_name}".strip()
-    if name:
-        return name
-    if user.is_superuser:
-        return "系统管理员"
-    roles = user_roles(user)
-    return next((f"{label}（未登记姓名）" for role, label in ROLE_LABELS.items() if role in roles), "工作人员")
+from apps.core.roles import ROLE_LABELS, display_name, user_roles
 
 
 def staff_nav(user, path: str) -> list[dict]:

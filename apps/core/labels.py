@@ -1,8 +1,11 @@
 """Words for codes, in one place: every screen shows these instead of the national or the platform's codes.
 
 Templates read them through the `label` filter of `portal_tags` (`{{ p.insutype|label:"insutype" }}`); an
-unknown code is shown as it is, so a new code the tables lack is visible rather than hidden.
+unknown code is shown as it is, so a new code the tables lack is visible rather than hidden. States the portal
+defines itself (orders, bills, money records, exchanges) are model choices and show through get_…_display.
 """
+
+import re
 
 LABELS: dict[str, dict[str, str]] = {
     # 险种类型 (national code table insutype).
@@ -26,19 +29,13 @@ LABELS: dict[str, dict[str, str]] = {
         "21": "普通住院",
         "41": "定点药店购药",
     },
-    # The platform's trade states (AMP_HOS_003 tradeStatus) and the ledger's movement states.
-    "trade_status": {
-        "SUCCESS": "平台退款成功",
-        "PROCESSING": "平台退款处理中",
-        "FAIL": "平台退款失败",
-        "CLOSED": "平台退款已关闭",
-    },
-    "movement_status": {
-        "pending": "处理中",
-        "unknown": "结果未知",
-        "succeeded": "成功",
-        "failed": "失败",
-        "reversed": "已冲正",
+    # The payment order's state in a message to the patient (AMP_HOS_001 orderStatus).
+    "order_status": {
+        "MERCHANT_WAIT_PAY": "待支付",
+        "MERCHANT_PAID": "已支付",
+        "MERCHANT_PART_REFUNDED": "已部分退款",
+        "MERCHANT_REFUNDED": "已全额退款",
+        "MERCHANT_CLOSED": "已取消",
     },
     # Interface names as the exchange log records them.
     "interface": {
@@ -79,6 +76,15 @@ LABELS: dict[str, dict[str, str]] = {
         "C2305": "预交金退费",
     },
 }
+
+
+_CODES = "|".join(sorted(map(re.escape, LABELS["interface"]), key=len, reverse=True))
+_INTERFACE_CODE = re.compile(rf"(?<![A-Za-z0-9_])({_CODES})(?![A-Za-z0-9_])")
+
+
+def worded(text: str) -> str:
+    """A message for staff with the interface codes in it replaced by their names ("AMP_HOS_002: …" → "平台退款: …")."""
+    return _INTERFACE_CODE.sub(lambda m: LABELS["interface"][m.group(1)], text or "")
 
 
 def label(kind: str, code) -> str:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core.admin import ReadOnlyAdminMixin
+from apps.core.admin import DateRangeFilter, ExportTotalsMixin, ReadOnlyAdminMixin
 from apps.ledger.models import Bill, BillItem, MoneyMovement, MovementEvent, Status
 
 
@@ -24,7 +24,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(MoneyMovement)
-class MoneyMovementAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class MoneyMovementAdmin(ExportTotalsMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "created_at",
         "kind",
@@ -33,11 +33,12 @@ class MoneyMovementAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         "org_trace_no",
         "amount",
         "fund_pay_sumamt",
-        "psn_cash_pay",
         "acct_pay",
-        "setl_id",
+        "psn_cash_pay",
     ]
-    list_filter = ["kind", "channel", StatusFilter, ("created_at", admin.DateFieldListFilter)]
+    export_fields = [*list_display, "hosp_part_amt", "setl_id", "mdtrt_id", "trace_id", "note"]
+    totals = ("amount", "fund_pay_sumamt", "acct_pay", "psn_cash_pay")
+    list_filter = [("created_at", DateRangeFilter), "kind", "channel", StatusFilter]
     search_fields = ["org_trace_no", "setl_id", "mdtrt_id", "amp_trace_id", "trace_id"]
     date_hierarchy = "created_at"
     inlines = [MovementEventInline]
@@ -56,9 +57,10 @@ class BillItemInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Bill)
-class BillAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class BillAdmin(ExportTotalsMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["created_at", "kind", "org_trace_no", "state", "total", "settled_at", "needs_review"]
-    list_filter = ["kind", "state", "needs_review", ("created_at", admin.DateFieldListFilter)]
+    totals = ("total",)
+    list_filter = [("created_at", DateRangeFilter), "kind", "state", "needs_review"]
     search_fields = ["org_trace_no", "mdtrt_id"]
     date_hierarchy = "created_at"
     inlines = [BillItemInline]

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.cache import never_cache
@@ -71,7 +73,8 @@ def register(request):
 @require_GET
 def order_page(request, token):
     order = services.order_expire_check(order=_order(token))
-    return render(request, "outpatient/order.html", {"order": order, "OrderState": OrderState})
+    page_url = settings.PORTAL_BASE_URL + reverse("outpatient:order", args=[order.token])
+    return render(request, "outpatient/order.html", {"order": order, "OrderState": OrderState, "page_url": page_url})
 
 
 @require_POST

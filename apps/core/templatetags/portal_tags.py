@@ -7,6 +7,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from apps.core import labels
+from apps.core.roles import display_name
 
 register = template.Library()
 
@@ -15,6 +16,18 @@ register = template.Library()
 def label(code, kind: str) -> str:
     """{{ patient.insutype|label:"insutype" }} → 职工基本医疗保险."""
     return labels.label(kind, code)
+
+
+@register.filter
+def worded(text) -> str:
+    """{{ refund.status_detail|worded }}: interface codes inside a message become their names."""
+    return labels.worded(str(text or ""))
+
+
+@register.filter
+def staff_name(user) -> str:
+    """Who did it, by name; no user means the platform or the worker did."""
+    return display_name(user) if user else "系统 / 平台"
 
 
 @register.filter
