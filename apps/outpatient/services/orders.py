@@ -24,6 +24,7 @@ REGISTRATION = "registration"
 # registration/consultation and the hospital's own code. The real values come from the hospital's catalogue.
 REGISTRATION_ITEM = {"med_list_codg": "001102000010000-110200001", "medins_list_codg": "GHF-001"}
 MED_TYPE_REGISTRATION = "12"  # 门诊挂号
+NOT_BOOKABLE = "该号源不可预约，请选择其他时段"
 
 
 def registration_line(order: RegistrationOrder) -> BillLine:
@@ -79,6 +80,9 @@ def order_create(*, name: str, certno: str, schedule_id: int) -> RegistrationOrd
     One place per patient per session: an unpaid order for the same session is handed back to be continued
     (the patient pressed back, or submitted twice), and a paid one is refused.
     """
+    # A session that cannot be booked is refused before the gateway is asked about anyone.
+    if not Schedule.objects.open_for_booking().filter(pk=schedule_id).exists():
+        raise ApplicationError(NOT_BOOKABLE, {"field": "schedule"})
     patient = patient_identify(name=name, certno=certno)
     with transaction.atomic():  # the schedule's row lock serialises bookings of one session
         schedule = (
@@ -89,7 +93,7 @@ def order_create(*, name: str, certno: str, schedule_id: int) -> RegistrationOrd
             .first()
         )
         if schedule is None:
-            raise ApplicationError("该号源不可预约，请选择其他时段", {"field": "schedule"})
+            raise ApplicationError(NOT_BOOKABLE, {"field": "schedule"})
         mine = RegistrationOrder.objects.filter(
             patient=patient, schedule=schedule, state__in=(*UNPAID_STATES, OrderState.PAID)
         ).first()
