@@ -10,8 +10,9 @@ from apps.patients.models import CertType, Patient, SignStatus
 from apps.patients.selectors import patient_get_by_certno
 
 
-def patient_identify(*, name: str, certno: str, business=None) -> Patient:
-    """The patient with this 身份证号 as the gateway knows them today: one 1101 per visit.
+def patient_identify(*, name: str, certno: str, business=None) -> tuple[Patient, int]:
+    """The patient with this 身份证号 as the gateway knows them today: one 1101 per visit. Returns the patient and
+    the id of the 1101 exchange, for the visit's trail.
 
     A name typed on a public form is only a claim: the gateway must confirm it before it becomes a patient's name,
     for a new 身份证号 as for a known one. The same answer refreshes psn_no and the insurance scheme, which
@@ -38,7 +39,7 @@ def patient_identify(*, name: str, certno: str, business=None) -> Patient:
     patient.name = name
     if not _keep_insurance(patient, person):
         raise ApplicationError("医保信息平台未返回该患者的参保信息，请到窗口办理")
-    return patient_save(patient)
+    return patient_save(patient), person.exchange_id
 
 
 def patient_save(patient: Patient) -> Patient:

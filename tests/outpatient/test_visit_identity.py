@@ -46,6 +46,10 @@ def test_every_visit_reads_1101_once_and_takes_its_answer(demo, sandbox):
     Person.objects.filter(psn_no=Patient.objects.get(pk=first.patient_id).psn_no).update(insuplc_admdvs="220104")
     second = order_create(name="张伟", certno="220102198805060015", schedule_id=open_schedules()[1].pk)
     assert Exchange.objects.filter(interface="1101").count() == 2
+    from apps.outpatient.selectors import order_trail
+
+    for order in (first, second):
+        assert [e.interface for e in order_trail(order=order)].count("1101") == 1, "in the order's own trail"
     assert Patient.objects.get(pk=second.patient_id).insuplc_admdvs == "220104", "moved: the new 参保地 is used"
 
 

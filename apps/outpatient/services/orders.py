@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from apps.core.errors import ApplicationError
 from apps.guidance.services import message_enqueue
+from apps.integrations.models import Exchange
+from apps.integrations.transport import exchange_attach
 from apps.ledger import services as ledger
 from apps.ledger.models import ItemCategory
 from apps.ledger.services import BillLine, Visit
@@ -83,7 +85,13 @@ def order_create(*, name: str, certno: str, schedule_id: int) -> RegistrationOrd
     # A session that cannot be booked is refused before the gateway is asked about anyone.
     if not Schedule.objects.open_for_booking().filter(pk=schedule_id).exists():
         raise ApplicationError(NOT_BOOKABLE, {"field": "schedule"})
-    patient = patient_identify(name=name, certno=certno)
+    patient, asked = patient_identify(name=name, certno=certno)
+    order = _book(patient, schedule_id)
+    exchange_attach(Exchange.objects.get(pk=asked), order)  # the visit's 1101 belongs in the order's trail
+    return order
+
+
+def _book(patient, schedule_id: int) -> RegistrationOrder:
     with transaction.atomic():  # the schedule's row lock serialises bookings of one session
         schedule = (
             Schedule.objects.open_for_booking()
