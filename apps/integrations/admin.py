@@ -5,6 +5,20 @@ from apps.core.labels import label
 from apps.integrations.models import Exchange, NhsaSignIn, RecoveryClaim
 
 
+class InterfaceFilter(admin.SimpleListFilter):
+    """Interfaces by name: finance looks for 平台退款, not AMP_HOS_002."""
+
+    title = "事项"
+    parameter_name = "interface"
+
+    def lookups(self, request, model_admin):
+        codes = Exchange.objects.order_by("interface").values_list("interface", flat=True).distinct()
+        return [(code, label("interface", code)) for code in codes]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(interface=self.value()) if self.value() else queryset
+
+
 @admin.register(Exchange)
 class ExchangeAdmin(ExportTotalsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
@@ -14,16 +28,20 @@ class ExchangeAdmin(ExportTotalsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "interface_name",
         "interface",
         "msgid",
-        "duration_ms",
+        "duration",
         "outcome",
         "upstream_code",
         "business_type",
     ]
     export_fields = [*list_display, "http_status", "business_id", "resolution"]
-    list_filter = [("created_at", DateRangeFilter), "party", "direction", "interface", "outcome", "money"]
+    list_filter = [("created_at", DateRangeFilter), "party", "direction", InterfaceFilter, "outcome", "money"]
     search_fields = ["msgid", "=business_id", "upstream_code"]
     date_hierarchy = "created_at"
     exclude = ["raw_body"]
+
+    @admin.display(description="耗时（毫秒）", ordering="duration_ms")
+    def duration(self, obj):
+        return obj.duration_ms
 
     @admin.display(description="事项", ordering="interface")
     def interface_name(self, obj):

@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.admin import DateRangeFilter, ExportTotalsMixin, ReadOnlyAdminMixin
+from apps.ledger.kinds import bill_kinds
 from apps.ledger.models import Bill, BillItem, MoneyMovement, MovementEvent, Status
 
 
@@ -21,6 +22,19 @@ class StatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(status=self.value()) if self.value() else queryset
+
+
+class BillKindFilter(admin.SimpleListFilter):
+    """Bill kinds by the names their sections registered (the field itself has no choices)."""
+
+    title = "账单类型"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return bill_kinds.choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
 @admin.register(MoneyMovement)
@@ -58,9 +72,13 @@ class BillItemInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(Bill)
 class BillAdmin(ExportTotalsMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
-    list_display = ["created_at", "kind", "org_trace_no", "state", "total", "settled_at", "needs_review"]
+    list_display = ["created_at", "kind_label", "org_trace_no", "state", "total", "settled_at", "needs_review"]
     totals = ("total",)
-    list_filter = [("created_at", DateRangeFilter), "kind", "state", "needs_review"]
+    list_filter = [("created_at", DateRangeFilter), BillKindFilter, "state", "needs_review"]
     search_fields = ["org_trace_no", "mdtrt_id"]
     date_hierarchy = "created_at"
     inlines = [BillItemInline]
+
+    @admin.display(description="账单类型", ordering="kind")
+    def kind_label(self, obj):
+        return dict(bill_kinds.choices()).get(obj.kind, obj.kind)

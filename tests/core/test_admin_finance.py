@@ -29,7 +29,7 @@ def settled(platform, new_order):
 
 
 def totals(html: str) -> str:
-    return re.search(r'<table class="totals" id="totals">.*?</table>', html, re.S).group(0)
+    return re.search(r'<dl class="totals" id="totals">.*?</dl>', html, re.S).group(0)
 
 
 def test_the_money_list_adds_up_what_the_filters_match(login, settled):
