@@ -38,12 +38,18 @@ class DateRangeFilter(admin.FieldListFilter):
     """From / to dates (both included, local time) for a date or date-time field: `("created_at", DateRangeFilter)`."""
 
     template = "admin/date_range_filter.html"
+    label = ""  # the field's verbose name unless a subclass names it (see `titled`)
+
+    @classmethod
+    def titled(cls, label: str) -> type["DateRangeFilter"]:
+        """The filter under another name, e.g. ("schedule__date", DateRangeFilter.titled("就诊日期"))."""
+        return type(cls.__name__, (cls,), {"label": label})
 
     def __init__(self, field, request, params, model, model_admin, field_path):
         self.lookup_start = f"{field_path}__date__gte" if _is_datetime(field) else f"{field_path}__gte"
         self.lookup_end = f"{field_path}__date__lte" if _is_datetime(field) else f"{field_path}__lte"
         super().__init__(field, request, params, model, model_admin, field_path)
-        self.title = f"{field.verbose_name}（起止日期）"
+        self.title = f"{self.label or field.verbose_name}（起止日期）"
 
     def expected_parameters(self):
         return [self.lookup_start, self.lookup_end]
@@ -55,8 +61,11 @@ class DateRangeFilter(admin.FieldListFilter):
             "start": _one(self.used_parameters.get(self.lookup_start)),
             "end": _one(self.used_parameters.get(self.lookup_end)),
             # The list's other filters, search and ordering ride along (changelist.params has no page number).
-            "others": [(name, value) for name, value in changelist.params.items() if name not in self.used_parameters
-                       and name not in (self.lookup_start, self.lookup_end)],
+            "others": [
+                (name, value)
+                for name, value in changelist.params.items()
+                if name not in self.used_parameters and name not in (self.lookup_start, self.lookup_end)
+            ],
             "clear": changelist.get_query_string(remove=self.expected_parameters()),
         }
 

@@ -32,8 +32,12 @@ class RegistrationOrderAdmin(ExportTotalsMixin, ReadOnlyAdminMixin, SimpleHistor
     list_display = ["created_at", "visit_day", "department", "doctor", "queue_no", "fee", "state", "paid_at"]
     export_fields = [*list_display, "trace_no", "mdtrt_id"]
     totals = ("fee",)
-    list_filter = [("schedule__date", DateRangeFilter), ("created_at", DateRangeFilter), "state",
-                   "schedule__doctor__department"]  # fmt: skip
+    list_filter = [
+        ("schedule__date", DateRangeFilter.titled("就诊日期")),
+        ("created_at", DateRangeFilter.titled("下单日期")),
+        "state",
+        "schedule__doctor__department",
+    ]
     search_fields = ["trace_no", "mdtrt_id"]
     list_select_related = ["schedule__doctor__department"]
     exclude = ["token"]  # the patient's key to the order page

@@ -77,7 +77,7 @@ def test_the_signing_link_comes_with_a_qr_code_drawn_in_the_page(login, sandbox)
     client.post("/patients/", {"q": "王芳"})
     html = client.post(f"/patients/{wang.pk}/sign-send", follow=True).content.decode()
     card = re.search(r'<section class="card" id="sign-link">.*?</section>', html, re.S).group(0)
-    assert '<svg' in card and "/sandbox/paylater/sign/" in card
+    assert "<svg" in card and "/sandbox/paylater/sign/" in card
     assert not re.search(r'<img[^>]+src="https?://', card), "no outside QR service"
 
 
