@@ -78,3 +78,15 @@ def test_the_order_list_for_finance_by_visit_day(login, settled):
 def test_the_admin_wears_the_portals_look(login):
     html = login("finance").get("/admin/").content.decode()
     assert "/static/css/admin.css" in html and "陈静" in html and "favicon.svg" in html
+
+
+def test_the_money_screen_adds_up_the_chosen_dates(login, settled):
+    finance = login("finance")
+    fees = sum(order.fee for order in settled)
+    today = timezone.localdate()
+    page = finance.get("/ledger/", {"start": today.isoformat(), "end": today.isoformat()}).content.decode()
+    footer = re.search(r'<tfoot id="totals">.*?</tfoot>', page, re.S).group(0)
+    assert f"合计 {len(settled)} 笔" in footer and f"{fees:,.2f}" in footer
+    tomorrow = (today + datetime.timedelta(days=1)).isoformat()
+    later = finance.get("/ledger/", {"start": tomorrow}).content.decode()
+    assert "合计 0 笔" in later and "暂无记录" in later
