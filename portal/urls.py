@@ -11,6 +11,7 @@ urlpatterns = [
     path("role/<str:role>/", core_views.role_home, name="role_home"),
     path("soon/<slug:slug>/", core_views.coming_soon, name="coming_soon"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

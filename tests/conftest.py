@@ -58,7 +58,7 @@ def platform(sandbox, settings):
 
 
 @pytest.fixture
-def new_order(demo):
+def new_order(demo, sandbox):
     """An online registration order in the state the patient leaves it when sent to the cashier."""
     from apps.outpatient.models import OrderState, Schedule
     from apps.outpatient.services import order_create

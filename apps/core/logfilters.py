@@ -16,3 +16,13 @@ class NoQueryStrings(logging.Filter):
         if isinstance(record.msg, str):
             record.msg = _QUERY.sub("", record.msg)
         return True
+
+
+class NoTracebackForRefusals(logging.Filter):
+    """A 403 is the portal saying no to a person, not a fault: one line, without the traceback Django attaches."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) == 403:
+            record.exc_info = None
+            record.exc_text = None
+        return True

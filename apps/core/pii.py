@@ -53,10 +53,11 @@ def mask_idcard(value: str | None) -> str:
 
 
 def mask_name(value: str | None) -> str:
-    """张伟 -> 张*, 欧阳娜娜 -> 欧***: the family name stays so the cashier can still address the patient."""
+    """张伟 -> 张*, 欧阳娜娜 -> 欧**: the family name stays so the cashier can still address the patient; at most
+    two stars, so a long name neither reveals its length nor runs across a phone screen."""
     if not value:
         return ""
-    return value[0] + "*" * (len(value) - 1)
+    return value[0] + "*" * min(len(value) - 1, 2)
 
 
 def mask_phone(value: str | None) -> str:

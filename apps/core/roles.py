@@ -50,3 +50,14 @@ def role_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def display_name(user) -> str:
+    """How the shell greets a staff member: the Chinese full name (family name first), else the role."""
+    name = f"{user.last_name}{user.first_name}".strip()
+    if name:
+        return name
+    if user.is_superuser:
+        return "系统管理员"
+    roles = user_roles(user)
+    return next((f"{label}（未登记姓名）" for role, label in ROLE_LABELS.items() if role in roles), "工作人员")

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 
 from apps.core.registry import screens
@@ -53,3 +54,8 @@ def coming_soon(request, slug):
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the page says; the icon itself is a static file.
+    return redirect(static("favicon.svg"), permanent=True)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from apps.core.admin import ReadOnlyAdminMixin
+from apps.core.labels import label
 from apps.guidance.models import OutboxMessage
 
 
@@ -10,7 +11,7 @@ class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "created_at",
         "med_org_ord",
         "push_type",
-        "order_status",
+        "order_status_label",
         "state",
         "attempts",
         "next_attempt_at",
@@ -19,3 +20,7 @@ class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["push_type", "state"]
     search_fields = ["med_org_ord", "=business_id"]
     exclude = ["body"]
+
+    @admin.display(description="订单状态", ordering="order_status")
+    def order_status_label(self, obj):
+        return label("order_status", obj.order_status)

@@ -24,7 +24,7 @@ class OutboxMessage(BusinessObject):
     The body holds the patient's name and 身份证号, so it is stored encrypted.
     """
 
-    med_org_ord = models.CharField("消息单号 medOrgOrd", max_length=64, unique=True)
+    med_org_ord = models.CharField("消息单号", max_length=64, unique=True)
     push_type = models.CharField("消息类型", max_length=30, choices=PushType.choices)
     order_status = models.CharField("订单状态", max_length=30, blank=True, default="")
     body = EncryptedTextField("消息内容（加密）")

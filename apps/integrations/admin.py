@@ -1,29 +1,51 @@
 from django.contrib import admin
 
-from apps.core.admin import ReadOnlyAdminMixin
+from apps.core.admin import DateRangeFilter, ExportTotalsMixin, ReadOnlyAdminMixin
+from apps.core.labels import label
 from apps.integrations.models import Exchange, NhsaSignIn, RecoveryClaim
 
 
+class InterfaceFilter(admin.SimpleListFilter):
+    """Interfaces by name: finance looks for 平台退款, not AMP_HOS_002."""
+
+    title = "事项"
+    parameter_name = "interface"
+
+    def lookups(self, request, model_admin):
+        codes = Exchange.objects.order_by("interface").values_list("interface", flat=True).distinct()
+        return [(code, label("interface", code)) for code in codes]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(interface=self.value()) if self.value() else queryset
+
+
 @admin.register(Exchange)
-class ExchangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ExchangeAdmin(ExportTotalsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "direction",
         "party",
+        "interface_name",
         "interface",
         "msgid",
-        "http_status",
-        "duration_ms",
+        "duration",
         "outcome",
         "upstream_code",
         "business_type",
-        "business_id",
-        "resolution",
     ]
-    list_filter = ["party", "direction", "interface", "outcome", "money", ("created_at", admin.DateFieldListFilter)]
+    export_fields = [*list_display, "http_status", "business_id", "resolution"]
+    list_filter = [("created_at", DateRangeFilter), "party", "direction", InterfaceFilter, "outcome", "money"]
     search_fields = ["msgid", "=business_id", "upstream_code"]
     date_hierarchy = "created_at"
     exclude = ["raw_body"]
+
+    @admin.display(description="耗时（毫秒）", ordering="duration_ms")
+    def duration(self, obj):
+        return obj.duration_ms
+
+    @admin.display(description="事项", ordering="interface")
+    def interface_name(self, obj):
+        return label("interface", obj.interface)
 
 
 @admin.register(NhsaSignIn)

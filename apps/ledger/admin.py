@@ -1,7 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core.admin import ReadOnlyAdminMixin
+from apps.core.admin import DateRangeFilter, ExportTotalsMixin, ReadOnlyAdminMixin
+from apps.ledger.kinds import bill_kinds
 from apps.ledger.models import Bill, BillItem, MoneyMovement, MovementEvent, Status
 
 
@@ -23,8 +24,21 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset.filter(status=self.value()) if self.value() else queryset
 
 
+class BillKindFilter(admin.SimpleListFilter):
+    """Bill kinds by the names their sections registered (the field itself has no choices)."""
+
+    title = "账单类型"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return bill_kinds.choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(MoneyMovement)
-class MoneyMovementAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class MoneyMovementAdmin(ExportTotalsMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "created_at",
         "kind",
@@ -33,11 +47,12 @@ class MoneyMovementAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         "org_trace_no",
         "amount",
         "fund_pay_sumamt",
-        "psn_cash_pay",
         "acct_pay",
-        "setl_id",
+        "psn_cash_pay",
     ]
-    list_filter = ["kind", "channel", StatusFilter, ("created_at", admin.DateFieldListFilter)]
+    export_fields = [*list_display, "hosp_part_amt", "setl_id", "mdtrt_id", "trace_id", "note"]
+    totals = ("amount", "fund_pay_sumamt", "acct_pay", "psn_cash_pay")
+    list_filter = [("created_at", DateRangeFilter), "kind", "channel", StatusFilter]
     search_fields = ["org_trace_no", "setl_id", "mdtrt_id", "amp_trace_id", "trace_id"]
     date_hierarchy = "created_at"
     inlines = [MovementEventInline]
@@ -56,9 +71,14 @@ class BillItemInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Bill)
-class BillAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
-    list_display = ["created_at", "kind", "org_trace_no", "state", "total", "settled_at", "needs_review"]
-    list_filter = ["kind", "state", "needs_review", ("created_at", admin.DateFieldListFilter)]
+class BillAdmin(ExportTotalsMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["created_at", "kind_label", "org_trace_no", "state", "total", "settled_at", "needs_review"]
+    totals = ("total",)
+    list_filter = [("created_at", DateRangeFilter), BillKindFilter, "state", "needs_review"]
     search_fields = ["org_trace_no", "mdtrt_id"]
     date_hierarchy = "created_at"
     inlines = [BillItemInline]
+
+    @admin.display(description="账单类型", ordering="kind")
+    def kind_label(self, obj):
+        return dict(bill_kinds.choices()).get(obj.kind, obj.kind)

@@ -95,7 +95,7 @@ def platform_refund(*, bill: Bill, settlement: MoneyMovement, refund: MoneyMovem
         services.movement_finish(movement=refund, took_effect=True, detail="平台退款成功")
         return "退费成功。"
     if result.state == RefundState.FAILED:
-        services.movement_finish(movement=refund, took_effect=False, detail=f"平台退款失败（{result.trade_status}）")
+        services.movement_finish(movement=refund, took_effect=False, detail="平台退款失败")
         return f"平台退费失败（{result.trade_status}）。"
     return "平台已受理退费，正在处理中；完成后状态会自动更新。"
 

@@ -1,6 +1,6 @@
 """Reading bills and money: the way other apps and the staff screens read the ledger."""
 
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from apps.core.refs import refers_to, refers_to_any
@@ -32,8 +32,13 @@ def bill_of(owner) -> Bill | None:
     return Bill.objects.filter(refers_to(owner)).order_by("-id").first()
 
 
-def movements(*, kind: str = "", status: str = ""):
+def movements(*, kind: str = "", status: str = "", start=None, end=None):
+    """Money records, newest first; `start`/`end` are local dates, both included."""
     rows = MoneyMovement.objects.with_status().select_related("patient")
+    if start:
+        rows = rows.filter(created_at__date__gte=start)
+    if end:
+        rows = rows.filter(created_at__date__lte=end)
     if kind:
         rows = rows.filter(kind=kind)
     if status:
@@ -52,3 +57,11 @@ def trail(owner, bill: Bill | None = None):
         related.append(bill)
         related.extend(MoneyMovement.objects.filter(refers_to(bill)))
     return Exchange.objects.filter(refers_to_any(related)).order_by("created_at", "id")
+
+
+MONEY_TOTALS = ("amount", "fund_pay_sumamt", "acct_pay", "psn_cash_pay")
+
+
+def movement_totals(rows) -> dict:
+    """How many rows and the sum of each money column (refunds count negative, so the sums are net)."""
+    return rows.aggregate(count=Count("id"), **{name: Sum(name) for name in MONEY_TOTALS})

@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.dateparse import parse_date
 
 from apps.core.roles import CASHIER, FINANCE, role_required
 from apps.ledger import selectors
@@ -9,12 +10,35 @@ from apps.ledger.models import Kind, Status
 @role_required(FINANCE, CASHIER)
 def movement_list(request):
     kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
+    start, end = _date(request.GET.get("start")), _date(request.GET.get("end"))
     movements = selectors.movements(
-        kind=kind if kind in Kind.values else "", status=status if status in Status.values else ""
+        kind=kind if kind in Kind.values else "",
+        status=status if status in Status.values else "",
+        start=start,
+        end=end,
     )
     page = Paginator(movements, 50).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    filters.pop("page", None)
     return render(
         request,
         "ledger/movements.html",
-        {"page": page, "kinds": Kind.choices, "statuses": Status.choices, "kind": kind, "status": status},
+        {
+            "page": page,
+            "totals": selectors.movement_totals(movements),
+            "kinds": Kind.choices,
+            "statuses": Status.choices,
+            "kind": kind,
+            "status": status,
+            "start": start,
+            "end": end,
+            "filters": filters.urlencode(),
+        },
     )
+
+
+def _date(text):
+    try:
+        return parse_date(text or "")
+    except ValueError:  # well-formed but impossible, e.g. 2026-02-30
+        return None

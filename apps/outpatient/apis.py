@@ -50,7 +50,7 @@ class SourcesOut(serializers.Serializer):
     responses=platform_reply(SourcesOut),
 )
 class RegistrationSourcesView(PlatformAPIView):
-    interface = "registration_sources"
+    interface = "registration/sources"
     InputSerializer = SourcesInput
     OutputSerializer = SourcesOut
 
@@ -90,7 +90,7 @@ class BookOut(serializers.Serializer):
     tags=["platform"], summary="挂号服务：预约（字段为推定）", request=BookInput, responses=platform_reply(BookOut)
 )
 class RegistrationBookView(PlatformAPIView):
-    interface = "registration_book"
+    interface = "registration/book"
     InputSerializer = BookInput
     OutputSerializer = BookOut
 
@@ -120,7 +120,7 @@ class CancelOut(serializers.Serializer):
     responses=platform_reply(CancelOut),
 )
 class RegistrationCancelView(PlatformAPIView):
-    interface = "registration_cancel"
+    interface = "registration/cancel"
     InputSerializer = CancelInput
     OutputSerializer = CancelOut
 

@@ -25,9 +25,9 @@ class OutpatientConfig(AppConfig):
             title="今日线上挂号",
             url_name="outpatient:registrations",
             description={
-                CASHIER: "查看线上挂号订单、支付状态与接口轨迹",
-                DOCTOR: "查看线上挂号与候诊号",
-                FINANCE: "挂号订单的支付状态与接口轨迹",
+                CASHIER: "按就诊日期查看线上挂号、支付状态与办理过程",
+                DOCTOR: "本科室当日就诊的线上挂号与候诊号",
+                FINANCE: "挂号订单的支付、结算与退费",
             },
             order=10,
         )

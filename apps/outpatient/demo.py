@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from apps.outpatient.models import Department, Doctor, Period, Schedule
@@ -38,6 +39,10 @@ def demo_clinic() -> int:
                 "level_no": level_no,
             },
         )[1]
+    # The demo "doctor" account is 赵明: his screens show 心血管内科.
+    account = get_user_model().objects.filter(username="doctor", doctor__isnull=True).first()
+    if account is not None:
+        created += Doctor.objects.filter(code="D1001", user__isnull=True).update(user=account)
     today = timezone.localdate()
     for doctor in Doctor.objects.all():
         for offset in range(7):

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -28,6 +29,15 @@ class Doctor(models.Model):
     department = models.ForeignKey(Department, verbose_name="科室", on_delete=models.PROTECT, related_name="doctors")
     level_name = models.CharField("职称", max_length=30)
     level_no = models.CharField("职称代码", max_length=10)
+    # The staff account of this doctor: the doctor's screens show his own department.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登录账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="doctor",
+    )
 
     class Meta:
         verbose_name = "医生"

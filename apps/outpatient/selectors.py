@@ -1,16 +1,17 @@
 import datetime
 
-from django.utils import timezone
-
+from apps.core.roles import CASHIER, FINANCE, has_role
 from apps.ledger import selectors as ledger
-from apps.outpatient.models import RegistrationOrder
+from apps.outpatient.models import Department, RegistrationOrder
 
 
-def orders_today(*, department=None, doctor=None, state=None):
-    today = timezone.localdate()
-    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
-    orders = RegistrationOrder.objects.select_related("patient", "schedule__doctor__department", "bill").filter(
-        created_at__gte=start, created_at__lt=start + datetime.timedelta(days=1)
+def orders_on(day: datetime.date, *, departments, department=None, doctor=None, state=None):
+    """The orders for visits on `day` (whenever they were booked) in `departments`, in the order patients will be
+    seen."""
+    orders = (
+        RegistrationOrder.objects.select_related("patient", "schedule__doctor__department", "bill")
+        .filter(schedule__date=day, schedule__doctor__department__in=departments)
+        .order_by("schedule__period", "schedule__doctor__code", "queue_no")
     )
     if department:
         orders = orders.filter(schedule__doctor__department__code=department)
@@ -28,3 +29,10 @@ def order_refunds(*, order: RegistrationOrder):
 def order_trail(*, order: RegistrationOrder):
     """Every exchange with the platform and the gateway about this order, its bill and its money."""
     return ledger.trail(order, order.bill)
+
+
+def departments_visible_to(user):
+    """Cashiers and finance see every department; a doctor only his own (none until his account is linked)."""
+    if has_role(user, CASHIER, FINANCE):
+        return Department.objects.all()
+    return Department.objects.filter(doctors__user=user)

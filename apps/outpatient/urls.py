@@ -10,6 +10,7 @@ urlpatterns = [
     path("r/<str:token>/", views.order_page, name="order"),
     path("r/<str:token>/go", views.order_go, name="order_go"),
     path("r/<str:token>/signed", views.order_signed, name="order_signed"),
+    path("r/<str:token>/cancel", views.order_cancel, name="order_cancel"),
     path("r/<str:token>/return", views.order_return, name="order_return"),
     # Staff screens.
     path("outpatient/registrations/", views.registrations, name="registrations"),

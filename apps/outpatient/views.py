@@ -1,9 +1,13 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -105,7 +109,8 @@ def register(request):
 @require_GET
 def order_page(request, token):
     order = services.order_expire_check(order=_order(token))
-    return render(request, "outpatient/order.html", {"order": order, "OrderState": OrderState})
+    page_url = settings.PORTAL_BASE_URL + reverse("outpatient:order", args=[order.token])
+    return render(request, "outpatient/order.html", {"order": order, "OrderState": OrderState, "page_url": page_url})
 
 
 @require_POST
@@ -117,7 +122,20 @@ def order_go(request, token):
 @require_GET
 def order_signed(request, token):
     """The browser is back from the platform's signing page. Ask the platform again; the URL proves nothing."""
-    return _proceed(request, _order(token))
+    return _proceed(request, _order(token), after_signing=True)
+
+
+@require_POST
+def order_cancel(request, token):
+    """The patient gives up an unpaid order (e.g. she does not want to sign); her place is given back."""
+    order = _order(token)
+    try:
+        services.order_cancel(order=order)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.info(request, "本次挂号已取消，号源已释放。")
+    return redirect("outpatient:order", token=token)
 
 
 @require_GET
@@ -136,10 +154,10 @@ def order_return(request, token):
     return response
 
 
-def _proceed(request, order):
+def _proceed(request, order, *, after_signing=False):
     """The platform's page is the next stop, or the order page again with a reason."""
     try:
-        step = services.order_proceed(order=order)
+        step = services.order_proceed(order=order, after_signing=after_signing)
     except ApplicationError as exc:
         step = services.Step(message=exc.message)
     if step.redirect_to:
@@ -154,19 +172,33 @@ def _proceed(request, order):
 
 @role_required(CASHIER, DOCTOR, FINANCE)
 def registrations(request):
+    """The visits of a day (today unless another date is chosen), within the departments the user may see."""
+    try:
+        day = parse_date(request.GET.get("date", "")) or timezone.localdate()
+    except ValueError:  # a well-formed but impossible date, e.g. 2026-02-30
+        day = timezone.localdate()
+    departments = selectors.departments_visible_to(request.user)
     department = request.GET.get("dept", "")
+    if department not in {d.code for d in departments}:
+        department = ""
     doctor = request.GET.get("doctor", "")
     state = request.GET.get("state", "")
-    orders = selectors.orders_today(
-        department=department or None, doctor=doctor or None, state=state if state in OrderState.values else None
+    orders = selectors.orders_on(
+        day,
+        departments=departments,
+        department=department or None,
+        doctor=doctor or None,
+        state=state if state in OrderState.values else None,
     )
     return render(
         request,
         "outpatient/registrations.html",
         {
             "orders": orders,
-            "departments": Department.objects.all(),
-            "doctors": Doctor.objects.all(),
+            "day": day,
+            "is_today": day == timezone.localdate(),
+            "departments": departments,
+            "doctors": Doctor.objects.filter(department__in=departments),
             "states": OrderState.choices,
             "dept": department,
             "doctor": doctor,

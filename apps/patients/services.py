@@ -5,16 +5,18 @@ from apps.core.errors import ApplicationError
 from apps.core.idcard import IdCardError, normalize_idcard
 from apps.integrations.nhsa import client as nhsa
 from apps.integrations.paylater import client as paylater
-from apps.integrations.transport import UpstreamError
+from apps.integrations.transport import UpstreamError, UpstreamRefused
 from apps.patients.models import CertType, Patient, SignStatus
 from apps.patients.selectors import patient_get_by_certno
 
 
-def patient_get_or_create(*, name: str, certno: str, phone: str = "", **fields) -> Patient:
-    """The patient with this 身份证号, created if new.
+def patient_identify(*, name: str, certno: str, business=None) -> tuple[Patient, int]:
+    """The patient with this 身份证号 as the gateway knows them today: one 1101 per visit. Returns the patient and
+    the id of the 1101 exchange, for the visit's trail.
 
-    A name differing from the one on file is put to the gateway (1101): the name on file may have been typed
-    wrongly, or by someone else, on a public form. The gateway's name wins; a name it does not confirm is refused.
+    A name typed on a public form is only a claim: the gateway must confirm it before it becomes a patient's name,
+    for a new 身份证号 as for a known one. The same answer refreshes psn_no and the insurance scheme, which
+    change over time (a new job, a move) and are what the visit is registered and settled under.
     """
     try:
         certno = normalize_idcard(certno)
@@ -23,32 +25,37 @@ def patient_get_or_create(*, name: str, certno: str, phone: str = "", **fields) 
     name = (name or "").strip()
     if not name or len(name) > 30:
         raise ApplicationError("请填写姓名（不超过30个字）", {"field": "name"})
-    patient = patient_get_by_certno(certno)
-    if patient is None:
-        try:
-            with transaction.atomic():
-                patient = Patient.objects.create(
-                    name=name, certno=certno, phone=phone, mdtrt_cert_type=CertType.IDCARD, **fields
-                )
-        except IntegrityError:
-            patient = patient_get_by_certno(certno)
-    if patient.name != name:
-        _correct_name(patient, name)
-    return patient
-
-
-def _correct_name(patient: Patient, name: str) -> None:
+    patient = patient_get_by_certno(certno) or Patient(certno=certno, mdtrt_cert_type=CertType.IDCARD)
     try:
-        person = _person_info(patient)
-    except UpstreamError as exc:
+        person = _person_info(patient, psn_name=name, business=business)
+    except UpstreamRefused as exc:
         raise ApplicationError(
-            "姓名与登记信息不一致，暂时无法向医保核实，请稍后重试或到窗口办理", {"field": "name"}
+            "医保信息平台未查到该身份证号的参保信息，请核对后重试，或到窗口办理", {"field": "certno"}
         ) from exc
+    except UpstreamError as exc:
+        raise ApplicationError("暂时无法向医保核实身份，请稍后重试或到窗口办理", {"field": "name"}) from exc
     if person.psn_name != name:
         raise ApplicationError("姓名与身份证号不一致", {"field": "name"})
     patient.name = name
-    _keep_insurance(patient, person)  # the same answer spares 1101 at registration
-    patient.save(update_fields=["name", *INSURANCE_FIELDS, "certno_hash", "phone_hash", "updated_at"])
+    if not _keep_insurance(patient, person):
+        raise ApplicationError("医保信息平台未返回该患者的参保信息，请到窗口办理")
+    return patient_save(patient), person.exchange_id
+
+
+def patient_save(patient: Patient) -> Patient:
+    """Store a patient. Two first visits of one new 身份证号 at once: the first row stands, with the later answer."""
+    if patient.pk is None:
+        try:
+            with transaction.atomic():
+                patient.save()
+            return patient
+        except IntegrityError:
+            existing = patient_get_by_certno(patient.certno)
+            for field in ["name", *INSURANCE_FIELDS]:
+                setattr(existing, field, getattr(patient, field))
+            patient = existing
+    patient.save()
+    return patient
 
 
 def patient_record_sign_status(*, patient: Patient, signed: bool) -> Patient:
@@ -114,7 +121,8 @@ def _keep_insurance(patient: Patient, person) -> bool:
 
 
 def patient_ensure_insured(*, patient: Patient, business=None) -> Patient:
-    """The patient with psn_no, insutype and insuplc_admdvs, asking the gateway (1101) the first time."""
+    """The patient with psn_no, insutype and insuplc_admdvs. A visit reads them fresh (`patient_identify`); this
+    asks 1101 only for a patient who has had no visit yet, e.g. when the platform asks org_001 first."""
     if patient.psn_no and patient.insuplc_admdvs:
         return patient
     try:

@@ -54,7 +54,7 @@ class ReportListOut(serializers.Serializer):
     responses=platform_reply(ReportListOut, style="report"),
 )
 class ReportListView(PlatformAPIView):
-    interface = "reports_list"
+    interface = "reports/list"
     style = "report"
     InputSerializer = ReportListInput
     OutputSerializer = ReportListOut
@@ -126,7 +126,7 @@ class ReportDetailOut(serializers.Serializer):
     responses=platform_reply(ReportDetailOut, style="report"),
 )
 class ReportDetailView(PlatformAPIView):
-    interface = "reports_detail"
+    interface = "reports/detail"
     style = "report"
     InputSerializer = ReportDetailInput
     OutputSerializer = ReportDetailOut

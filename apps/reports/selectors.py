@@ -52,8 +52,11 @@ def report_published(*, patient, rpotcNo: str, fixmedinsCode: str, examTest: str
     )
 
 
-def reports_for_staff(*, query: str = "", examTest: str = "", state: str = ""):
+def reports_for_staff(*, doctor=None, query: str = "", examTest: str = "", state: str = ""):
+    """Reports for the staff screens; with `doctor`, only those of the patients registered with that doctor."""
     reports = Report.objects.select_related("patient")
+    if doctor is not None:
+        reports = reports.filter(patient__registrations__schedule__doctor=doctor).distinct()
     if query:
         patient = patient_get_by_certno(query.upper()) if is_valid_idcard(query.upper()) else None
         reports = reports.filter(patient=patient) if patient else reports.filter(rpotcNo=query)

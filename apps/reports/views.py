@@ -17,7 +17,11 @@ MAX_UPLOAD = 5 * 1024 * 1024
 def report_list(request):
     exam_test = request.GET.get("examTest", "")
     state = request.GET.get("state", "")
+    # A treating doctor sees his own patients' reports first; the desk's "all reports" is one click away.
+    doctor = getattr(request.user, "doctor", None)
+    mine = doctor is not None and request.GET.get("all") != "1"
     reports = selectors.reports_for_staff(
+        doctor=doctor if mine else None,
         query=request.GET.get("q", "").strip()[:30],
         examTest=exam_test if exam_test in ExamTest.values else "",
         state=state if state in ReportState.values else "",
@@ -27,7 +31,7 @@ def report_list(request):
         request,
         "reports/list.html",
         {"page": page, "tests": ExamTest.choices, "states": ReportState.choices, "examTest": exam_test,
-         "state": state, "q": request.GET.get("q", "")},
+         "state": state, "q": request.GET.get("q", ""), "doctor": doctor, "mine": mine},
     )  # fmt: skip
 
 

@@ -1,8 +1,13 @@
+import re
 from decimal import Decimal
 
 from apps.core import pii
 from apps.core.demo import DEMO_PATIENTS
 from apps.sandbox.models import Person
+
+# The register stands in for the nation's: it "knows" anyone with a well-formed 身份证号 and a name a person could
+# have (Chinese characters, with · for transliterated names), and no one whose name is markup or Latin letters.
+_PERSON_NAME = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff·]{1,14}$")
 
 # The sandbox's demo balances: the employee scheme (310) has a personal account, the resident scheme (390) none.
 _BALANCE = {"310": Decimal("800.00"), "390": Decimal("0.00")}
@@ -27,11 +32,11 @@ def ensure_demo_people() -> None:
 
 
 def person_by_certno(certno: str, *, name: str | None = None, create: bool = True) -> Person | None:
-    """Find a person; an unknown but well-formed 身份证号 becomes a new resident-scheme (390), unsigned person,
-    so that any identity typed into the portal during a demo is insured somewhere."""
+    """Find a person; an unknown but well-formed 身份证号 with a plausible name becomes a new resident-scheme (390),
+    unsigned person, so that any identity typed into the portal during a demo is insured somewhere."""
     ensure_demo_people()
     person = Person.objects.filter(certno_hash=pii.keyed_hash(certno)).first()
-    if person is None and create and name:
+    if person is None and create and name and _PERSON_NAME.match(name):
         digits = "".join(ch for ch in certno if ch.isdigit())
         person = Person.objects.create(
             name=name,

@@ -29,7 +29,7 @@ def test_the_desk_publishes_a_report_and_the_phone_shows_it(page, sandbox, demo,
     page.get_by_role("button", name="导入").click()
     assert "新建 1 份" in page.locator("main").inner_text()
 
-    page.goto(f"{base}/reports/?state=draft")
+    page.goto(f"{base}/reports/?state=draft&all=1")
     page.get_by_role("link", name="JY-BROWSER-1").click()
     assert "谷丙转氨酶" in page.locator("main").inner_text()
     page.once("dialog", lambda dialog: dialog.accept())

@@ -59,7 +59,7 @@ def test_mask_payload_masks_nested_keys_and_free_text():
     }
     masked = pii.mask_payload(payload)
     assert masked["input"]["data"] == {
-        "psn_name": "欧***",
+        "psn_name": "欧**",
         "mdtrt_cert_no": "220102********0015",
         "tel": "139****0015",
         "medfee_sumamt": "50.00",
@@ -172,3 +172,8 @@ def test_a_searched_idcard_is_not_kept_in_clear_in_the_session(login):
     for session in Session.objects.all():
         assert ZHANG not in session.session_data
         assert ZHANG not in repr(session.get_decoded())
+
+
+def test_a_long_name_is_masked_with_two_stars_whatever_its_length():
+    assert pii.mask_name("欧阳娜娜") == "欧**"
+    assert pii.mask_name("阿卜杜热合曼·买买提") == "阿**"

@@ -20,7 +20,7 @@ def first_schedule():
     return Schedule.objects.open_for_booking().order_by("date", "period", "id").first()
 
 
-def test_an_order_takes_a_place_and_gets_the_next_queue_number(demo):
+def test_an_order_takes_a_place_and_gets_the_next_queue_number(demo, sandbox):
     schedule = first_schedule()
     a = order_create(name=ZHANG[0], certno=ZHANG[1], schedule_id=schedule.pk)
     b = order_create(name="王芳", certno="220104199203150029", schedule_id=schedule.pk)
@@ -81,7 +81,7 @@ def test_a_wrong_name_on_file_gives_way_to_the_name_the_gateway_confirms(demo, s
     assert patient.psn_no and patient.insuplc_admdvs, "the same 1101 answer spares another at registration"
 
 
-def test_one_place_per_patient_per_session(demo):
+def test_one_place_per_patient_per_session(demo, sandbox):
     schedule = first_schedule()
     first = order_create(name=ZHANG[0], certno=ZHANG[1], schedule_id=schedule.pk)
     assert order_create(name=ZHANG[0], certno=ZHANG[1], schedule_id=schedule.pk) == first  # continued, not doubled
@@ -100,7 +100,7 @@ def test_one_place_per_patient_per_session(demo):
     assert RegistrationOrder.objects.count() == 2
 
 
-def test_a_place_given_back_is_booked_again_under_a_new_queue_number(demo):
+def test_a_place_given_back_is_booked_again_under_a_new_queue_number(demo, sandbox):
     schedule = first_schedule()
     a = order_create(name=ZHANG[0], certno=ZHANG[1], schedule_id=schedule.pk)
     b = order_create(name="王芳", certno="220104199203150029", schedule_id=schedule.pk)
@@ -155,10 +155,11 @@ def test_staff_list_filters_and_the_order_page_shows_history_without_full_identi
     waiting = new_order(name="王芳", certno="220104199203150029")
     RegistrationOrder.objects.filter(pk=paid.pk).update(state=OrderState.PAID)
     client = login("cashier")
-    page = client.get("/outpatient/registrations/?state=paid").content.decode()
+    day = paid.schedule.date.isoformat()
+    page = client.get(f"/outpatient/registrations/?state=paid&date={day}").content.decode()
     assert paid.trace_no in page and waiting.trace_no not in page
     detail = client.get(f"/outpatient/registrations/{waiting.pk}/").content.decode()
-    assert "状态历史" in detail and "接口轨迹" in detail and "取消订单" in detail
+    assert "办理记录" in detail and "对外办理过程" in detail and "取消订单" in detail
     assert "220104199203150029" not in detail and "220104********0029" in detail
     response = client.post(f"/outpatient/registrations/{waiting.pk}/cancel", follow=True)
     assert "已取消" in response.content.decode()

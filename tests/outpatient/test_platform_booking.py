@@ -109,7 +109,7 @@ def test_bad_bookings_are_refused_naming_the_field(platform, demo):
 
 def person(index: int) -> tuple[str, str]:
     first17 = f"22010219900101{index:03d}"
-    return f"患者{index}", first17 + check_character(first17)
+    return "患者" + "甲乙丙丁戊己庚辛壬癸"[index % 10] + "子丑"[index // 10], first17 + check_character(first17)
 
 
 @pytest.mark.postgres

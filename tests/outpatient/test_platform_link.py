@@ -22,7 +22,7 @@ def tampered(url: str, **changes) -> str:
     return path + "?" + urlencode(dict(parse_qsl(query)) | changes)
 
 
-def test_a_signed_link_fills_and_locks_the_identity(client, demo):
+def test_a_signed_link_fills_and_locks_the_identity(client, demo, sandbox):
     response = client.get(link())
     assert response.status_code == 302 and response["Location"] == "/r/"
     assert response["Referrer-Policy"] == "no-referrer"

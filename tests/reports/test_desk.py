@@ -82,3 +82,23 @@ def test_a_report_entered_by_hand_keeps_its_lab_lines_and_names_mistakes(demo, l
     report = Report.objects.get(rpotcNo="JY-HAND-1")
     assert response["Location"] == f"/reports/{report.pk}/"
     assert report.state == ReportState.DRAFT and [d.examItemDetlName for d in report.details.all()] == ["尿蛋白"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_treating_doctor_sees_his_patients_reports_first(demo, login, sandbox):
+    """The demo doctor is 赵明 (心血管内科): 张伟 registered with him, 王芳 did not."""
+    from apps.outpatient.models import Schedule
+    from apps.outpatient.services import order_create
+
+    session = Schedule.objects.open_for_booking().filter(doctor__code="D1001").first()
+    order_create(name="张伟", certno="220102198805060015", schedule_id=session.pk)
+    client = login("doctor")
+    mine = client.get("/reports/").content.decode()
+    assert "显示在赵明医生处挂号的患者的报告" in mine
+    names = {r.patient.name for r in Report.objects.all()}
+    assert names >= {"张伟", "王芳"}
+    zhang = Report.objects.filter(patient__name="张伟").first().rpotcNo
+    wang = Report.objects.filter(patient__name="王芳").first().rpotcNo
+    assert zhang in mine and wang not in mine
+    every = client.get("/reports/?all=1").content.decode()
+    assert zhang in every and wang in every

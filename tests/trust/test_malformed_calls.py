@@ -119,15 +119,10 @@ def test_amount_out_of_range_is_a_field_error(post_raw, platform_log, raw_amount
 
 
 @pytest.mark.parametrize("setl_time", [10**30, 10**15, 253_402_300_800_000])
-def test_setl_time_out_of_range_is_a_field_error(post_raw, platform_log, setl_time, demo):
-    from apps.outpatient.models import Schedule
-    from apps.outpatient.services import order_create
+def test_setl_time_out_of_range_is_a_field_error(post_raw, platform_log, setl_time, new_order):
     from tests.outpatient.conftest import settlement_payload
 
-    schedule = Schedule.objects.open_for_booking().order_by("date", "period", "id").first()
-    order = order_create(name="张伟", certno="220102198805060015", schedule_id=schedule.pk)
-    order.state = "awaiting_payment"
-    order.save(update_fields=["state"])
+    order = new_order()
     body = json.dumps(settlement_payload(order, setl_time=setl_time)).encode()
     response = post_raw("org_003", body, signed=True)
     assert response.status_code == 200 and response.json()["ret_msg"].startswith("setl_time")

@@ -39,7 +39,7 @@ def resolve_exchange(exchange: Exchange) -> Verdict | None:
         return None
     by = Exchange.objects.get(pk=result.exchange_id)
     if result.state == RefundState.DONE:
-        return Verdict(final=SUCCEEDED, detail=f"退款已完成 tradeStatus={result.trade_status}", by=by)
+        return Verdict(final=SUCCEEDED, detail="平台退款成功（查询退款结果确认）", by=by)
     if result.state == RefundState.FAILED:
-        return Verdict(final=FAILED, detail=f"退款失败 tradeStatus={result.trade_status}", by=by)
+        return Verdict(final=FAILED, detail="平台退款失败（查询退款结果确认）", by=by)
     return None  # still processing: ask again on the next run

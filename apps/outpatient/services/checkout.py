@@ -36,11 +36,18 @@ class Step:
     message: str = ""
 
 
-def order_proceed(*, order: RegistrationOrder) -> Step:
+NOT_SIGNED_AFTER_SIGNING = (
+    "您尚未签约先医后付，本次挂号暂未完成。如需先诊疗后付费，请点击「去签约先医后付」重新签约；"
+    "不想签约的，可以取消本次挂号，到医院收费窗口挂号缴费。"
+)
+
+
+def order_proceed(*, order: RegistrationOrder, after_signing: bool = False) -> Step:
     """Move the order on: ask 附录五 and send the patient to sign, or ask 附录一 and send them to the cashier.
 
     Called on submission, on return from signing (the query string proves nothing, so 附录五 is asked again),
-    and when the patient presses "pay".
+    and when the patient presses "pay". Back from signing still unsigned, she declined: she is told so on the
+    order page, with her choices, instead of being sent to the signing page again.
     """
     order = order_expire_check(order=order)
     if not order.is_unpaid:
@@ -61,6 +68,8 @@ def order_proceed(*, order: RegistrationOrder) -> Step:
             order_transition(order, target)
             order.save(update_fields=["state", "updated_at"])
     if not signature.signed:
+        if after_signing:
+            return Step(message=NOT_SIGNED_AFTER_SIGNING)
         if not signature.sign_url:
             return Step(message="您尚未签约先医后付，平台暂未提供签约地址，请稍后重试。")
         return Step(

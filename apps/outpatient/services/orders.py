@@ -13,6 +13,8 @@ from apps.audit.models import Action
 from apps.audit.services import audit_record
 from apps.core.errors import ApplicationError
 from apps.guidance.services import message_enqueue
+from apps.integrations.models import Exchange
+from apps.integrations.transport import exchange_attach
 from apps.ledger import services as ledger
 from apps.ledger.models import ItemCategory
 from apps.ledger.services import BillLine, Visit
@@ -25,7 +27,7 @@ from apps.outpatient.models import (
     RegistrationOrder,
     Schedule,
 )
-from apps.patients.services import patient_get_or_create
+from apps.patients.services import patient_identify
 
 REGISTRATION = "registration"
 
@@ -33,6 +35,7 @@ REGISTRATION = "registration"
 # registration/consultation and the hospital's own code. The real values come from the hospital's catalogue.
 REGISTRATION_ITEM = {"med_list_codg": "001102000010000-110200001", "medins_list_codg": "GHF-001"}
 MED_TYPE_REGISTRATION = "12"  # 门诊挂号
+NOT_BOOKABLE = "该号源不可预约，请选择其他时段"
 
 
 def registration_line(order: RegistrationOrder) -> BillLine:
@@ -84,13 +87,22 @@ def _new_trace_no() -> str:
 def order_create(
     *, name: str, certno: str, schedule_id: int, source: str = OrderSource.PORTAL
 ) -> RegistrationOrder:
-    """Reserve a place in the schedule and create the order with its bill; the patient is found or created by
-    身份证号.
+    """Reserve a place in the schedule and create the order with its bill. The patient is identified by the
+    gateway (1101) first: the visit's one reading of name, psn_no and scheme.
 
     One place per patient per session: an unpaid order for the same session is handed back to be continued
     (the patient pressed back, or submitted twice), and a paid one is refused.
     """
-    patient = patient_get_or_create(name=name, certno=certno)
+    # A session that cannot be booked is refused before the gateway is asked about anyone.
+    if not Schedule.objects.open_for_booking().filter(pk=schedule_id).exists():
+        raise ApplicationError(NOT_BOOKABLE, {"field": "schedule"})
+    patient, asked = patient_identify(name=name, certno=certno)
+    order = _book(patient, schedule_id, source)
+    exchange_attach(Exchange.objects.get(pk=asked), order)  # the visit's 1101 belongs in the order's trail
+    return order
+
+
+def _book(patient, schedule_id: int, source: str) -> RegistrationOrder:
     with transaction.atomic():  # the schedule's row lock serialises bookings of one session
         schedule = (
             Schedule.objects.open_for_booking()
@@ -100,7 +112,7 @@ def order_create(
             .first()
         )
         if schedule is None:
-            raise ApplicationError("该号源不可预约，请选择其他时段", {"field": "schedule"})
+            raise ApplicationError(NOT_BOOKABLE, {"field": "schedule"})
         mine = RegistrationOrder.objects.filter(
             patient=patient, schedule=schedule, state__in=(*UNPAID_STATES, OrderState.PAID)
         ).first()

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from apps.core.demo import DEMO_PASSWORD
+from apps.core.demo import DEMO_PASSWORD, DEMO_STAFF_NAMES
 from apps.core.registry import demo_steps
 from apps.core.roles import ROLE_LABELS, sync_role_permissions
 
@@ -27,13 +27,18 @@ class Command(BaseCommand):
         User = get_user_model()
         created = 0
         for role in ROLE_LABELS:
-            user, new = User.objects.get_or_create(username=role, defaults={"is_staff": role == "finance"})
+            last_name, first_name = DEMO_STAFF_NAMES[role]
+            user, new = User.objects.get_or_create(
+                username=role,
+                defaults={"is_staff": role == "finance", "last_name": last_name, "first_name": first_name},
+            )
             if new:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
                 user.groups.add(Group.objects.get(name=role))
                 created += 1
         if not User.objects.filter(username="admin").exists():
-            User.objects.create_superuser("admin", "", DEMO_PASSWORD)
+            last_name, first_name = DEMO_STAFF_NAMES["admin"]
+            User.objects.create_superuser("admin", "", DEMO_PASSWORD, last_name=last_name, first_name=first_name)
             created += 1
         return created
