@@ -316,13 +316,14 @@ LOGGING = {
     "filters": {
         "no_query_strings": {"()": "apps.core.logfilters.NoQueryStrings"},
         "no_traceback_for_refusals": {"()": "apps.core.logfilters.NoTracebackForRefusals"},
+        "mask_id_numbers": {"()": "apps.core.logfilters.MaskIdNumbers"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_id_numbers"]},
         "requests": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["no_query_strings", "no_traceback_for_refusals"],
+            "filters": ["no_query_strings", "no_traceback_for_refusals", "mask_id_numbers"],
         },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -1,6 +1,5 @@
 import axes.apps
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class AuditConfig(AppConfig):
@@ -8,18 +7,10 @@ class AuditConfig(AppConfig):
     verbose_name = "审计"
 
     def ready(self):
-        post_migrate.connect(_grant_finance, sender=self)
+        from apps.core.registry import role_permissions
+        from apps.core.roles import FINANCE
 
-
-def _grant_finance(sender, **kwargs):
-    # Finance reads the audit log. Granted here because the permission exists only after this app's migration;
-    # [lead] once apps.core.roles lists "audit.view_auditentry" for finance this handler can go.
-    from django.contrib.auth.models import Group, Permission
-
-    from apps.core.roles import FINANCE
-
-    group, _ = Group.objects.get_or_create(name=FINANCE)
-    group.permissions.add(*Permission.objects.filter(content_type__app_label="audit", codename="view_auditentry"))
+        role_permissions.grant(FINANCE, ["audit.view_auditentry"])  # finance reads the audit log
 
 
 class LoginProtectionConfig(axes.apps.AppConfig):

@@ -26,3 +26,18 @@ class NoTracebackForRefusals(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+class MaskIdNumbers(logging.Filter):
+    """Mask any 18-character 身份证号 in a log line, its arguments and traceback included: whatever a library
+    or an error message echoes, no full ID number reaches the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from apps.core.pii import mask_text  # not at import: logging is configured before the apps load
+
+        record.msg, record.args = mask_text(record.getMessage()), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_text(record.exc_text)
+        return True

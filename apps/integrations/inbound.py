@@ -89,6 +89,7 @@ class PlatformCaller:
     """`request.user` of an authenticated platform call."""
 
     app_id: str
+    nonce: str  # remembered by the view together with the decoded body (one transaction)
     is_authenticated: bool = True
 
 
@@ -102,24 +103,20 @@ class PlatformAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(str(exc)) from None
         except codec.NotAnObject as exc:
             raise exceptions.ParseError(str(exc)) from None
-        _remember_nonce(inbound.app_id, inbound.nonce)
-        return PlatformCaller(app_id=inbound.app_id), inbound.data
+        return PlatformCaller(app_id=inbound.app_id, nonce=inbound.nonce), inbound.data
 
     def authenticate_header(self, request):
         # A non-empty value makes DRF answer 401 rather than 403.
         return 'PlatformSignature realm="api/platform"'
 
 
-def _remember_nonce(app_id: str, nonce: str) -> None:
-    """Refuse a nonce seen within the window; forget those too old to be replayed (the clock may be ±window)."""
+def _remember_nonce(caller: PlatformCaller) -> None:
+    """Within the caller's transaction: forget nonces too old to be replayed (the clock may be ±window, so a
+    call can be replayed up to two windows after it was first seen); IntegrityError if this one was seen."""
     now = timezone.now()
     window = timedelta(seconds=settings.PLATFORM_AUTH_WINDOW_SECONDS)
     InboundNonce.objects.filter(seen_at__lt=now - 2 * window).delete()
-    try:
-        with transaction.atomic():
-            InboundNonce.objects.create(app_id=app_id, nonce=nonce, seen_at=now)
-    except IntegrityError:
-        raise exceptions.AuthenticationFailed("X-Nonce 已使用过（重放的请求）") from None
+    InboundNonce.objects.create(app_id=caller.app_id, nonce=caller.nonce, seen_at=now)
 
 
 class PlatformAuthenticationScheme(OpenApiAuthenticationExtension):
@@ -253,7 +250,13 @@ class PlatformAPIView(APIView):
         super().initial(request, *args, **kwargs)  # authentication: request.auth is the decoded body
         self.exchange.request_body = loggable(request.auth)
         self.exchange.raw_body = request.body.decode()  # the codec proved it UTF-8 JSON without NUL
-        self.exchange.save(update_fields=["request_body", "raw_body"])
+        # The nonce and the decoded body in one transaction: a call commits as few times as it can.
+        try:
+            with transaction.atomic():
+                _remember_nonce(request.user)
+                self.exchange.save(update_fields=["request_body", "raw_body"])
+        except IntegrityError:
+            raise exceptions.AuthenticationFailed("X-Nonce 已使用过（重放的请求）") from None
 
     def post(self, request, *args, **kwargs):
         serializer = self.InputSerializer(data=request.auth)

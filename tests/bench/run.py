@@ -116,7 +116,7 @@ def main():
             try:
                 requests.get(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or still booting
                 time.sleep(0.2)
         from apps.integrations.models import Exchange
 

@@ -4,7 +4,6 @@ forms, non-string appId) and the strict JSON of the codec, tested at their edges
 import json
 import time
 from datetime import datetime, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -61,6 +60,7 @@ def test_a_14_digit_beijing_time_is_accepted(client, settings):
         (lambda: "1" * 15, "13位毫秒时间戳"),
         (lambda: ms(0) + "0", "不是有效时间"),  # 14 digits that are milliseconds, not a date
     ],
+    ids=["14-digit-past", "14-digit-future", "month-13", "13-letters", "12-digits", "15-digits", "ms-as-14"],
 )
 def test_timestamps_refused_with_the_reason(client, settings, timestamp, why):
     response = post(client, settings, timestamp=timestamp())
@@ -72,7 +72,7 @@ def test_nonce_length_bounds(client, settings, nonce, status):
     assert post(client, settings, nonce=nonce).status_code == status
 
 
-@pytest.mark.parametrize("nonce", ["nonce\tcontrol", "nonce-é-accent"])
+@pytest.mark.parametrize("nonce", ["nonce\tcontrol", "nonce-é-accent"], ids=["tab", "accent"])
 def test_nonce_must_be_visible_ascii(client, settings, nonce):
     response = post(client, settings, nonce=nonce)
     assert response.status_code == 401 and "X-Nonce" in response.json()["ret_msg"]
@@ -117,12 +117,12 @@ def test_signature_is_compared_case_insensitively(client, settings):
 # --- codec sm: the envelope's members ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("app_id, why", [(12345, "缺少 appId"), ("", "缺少 appId"), (None, "缺少 appId")])
-def test_sm_app_id_must_be_a_non_empty_string(client, settings, app_id, why):
+@pytest.mark.parametrize("app_id", [12345, "", None], ids=["number", "empty", "null"])
+def test_sm_app_id_must_be_a_non_empty_string(client, settings, app_id):
     settings.PAYLATER_CODEC = "sm"
     envelope = seal_as_platform(settings, GOOD) | {"appId": app_id}
     response = client.post(URL, data=json.dumps(envelope), content_type="application/json")
-    assert response.status_code == 401 and response.json()["ret_msg"] == why
+    assert response.status_code == 401 and response.json()["ret_msg"] == "缺少 appId"
 
 
 def test_sm_timestamp_as_a_number_is_read(client, settings):
@@ -140,43 +140,6 @@ def test_sm_data_with_nan_is_400(client, settings, monkeypatch):
     response = client.post(URL, data=json.dumps(envelope), content_type="application/json")
     assert response.status_code == 400 and "NaN" in response.json()["ret_msg"]
     assert Exchange.objects.get().http_status == 400
-
-
-# --- strict JSON ------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "raw, why",
-    [
-        (b'{"a": NaN}', "NaN"),
-        (b'{"a": -Infinity}', "-Infinity"),
-        (b'{"a": "\\u0000"}', "字符串含NUL"),
-        (b'{"\\ud800": 1}', "键含NUL"),
-        ('{"a": 1}'.encode("utf-16"), "UTF-8"),
-        (b"[" * 10_000 + b"]" * 10_000, "嵌套超过32层"),
-        (b"[" * 33 + b"]" * 33, "嵌套超过32层"),
-        (b"{", "不是有效的JSON"),
-    ],
-)
-def test_strict_loads_refuses_with_the_reason(raw, why):
-    with pytest.raises(codec.NotAnObject, match=why):
-        codec.strict_loads(raw)
-
-
-def test_strict_loads_keeps_what_the_contract_allows():
-    raw = json.dumps({"a": [1.5, "张伟", {"b": None}], "c": True, "d": "\ud83d\ude00"}).encode()
-    assert codec.strict_loads(raw) == {"a": [Decimal("1.5"), "张伟", {"b": None}], "c": True, "d": "😀"}
-    assert codec.strict_loads(b"[" * 32 + b"]" * 32) is not None  # exactly the deepest allowed
-
-
-@pytest.mark.parametrize("value", [float("inf"), Decimal("NaN"), Decimal("-Infinity"), [[float("nan")]]])
-def test_check_plain_refuses_non_finite_numbers(value):
-    with pytest.raises(codec.NotAnObject):
-        codec.check_plain({"a": value})
-
-
-def test_check_plain_keeps_big_finite_numbers():
-    codec.check_plain({"a": Decimal("1E+400"), "b": 10**30, "c": 1e300})
 
 
 def test_a_body_over_the_limit_is_413_naming_it(client, settings):
