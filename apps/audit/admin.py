@@ -14,7 +14,7 @@ REVEAL_PERMISSION = "audit.reveal_personal_data"
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "username", "action", "business_type", "business_id", "target_repr", "detail"]
-    list_filter = ["action", "business_type", ("at", admin.DateFieldListFilter)]
+    list_filter = ["action", ("at", admin.DateFieldListFilter)]
     search_fields = ["username", "=business_id"]
     date_hierarchy = "at"
 
