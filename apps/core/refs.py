@@ -33,12 +33,6 @@ class BusinessRef:
     def fields(self) -> dict:
         return {"business_type_id": self.type_id, "business_id": self.id}
 
-    @property
-    def label(self) -> str:
-        """"app_label.model", for logs and people."""
-        ct = ContentType.objects.get_for_id(self.type_id)
-        return f"{ct.app_label}.{ct.model}"
-
 
 def ref_fields(obj) -> dict:
     """The two column values pointing at `obj` (a model instance, a BusinessRef or None)."""
@@ -79,3 +73,22 @@ class BusinessObject(models.Model):
     def set_business(self, obj) -> None:
         for name, value in ref_fields(obj).items():
             setattr(self, name, value)
+
+
+def business_label_to_reference(app_label: str, model_name: str):
+    """The migration step that turns a table's old string pair (`business_label` "app.model", `business_key` pk)
+    into the typed reference; shared by every table that had the string scheme."""
+    from django.db import migrations
+    from django.db.models.functions import Cast
+
+    def convert(apps, schema_editor):
+        ContentType = apps.get_model("contenttypes", "ContentType")
+        Model = apps.get_model(app_label, model_name)
+        for label in list(Model.objects.exclude(business_label="").values_list("business_label", flat=True).distinct()):
+            app, _, model = label.partition(".")
+            content_type, _ = ContentType.objects.get_or_create(app_label=app, model=model)
+            Model.objects.filter(business_label=label).exclude(business_key="").update(
+                business_type=content_type, business_id=Cast("business_key", models.BigIntegerField())
+            )
+
+    return migrations.RunPython(convert, migrations.RunPython.noop)

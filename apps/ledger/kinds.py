@@ -33,20 +33,12 @@ class BillKind:
     def settled(self, bill, movement, *, late: bool) -> None:
         """Within the bill's transaction: the bill was settled (`late`: it had been closed first)."""
 
-    def confirmed_again(self, bill, movement) -> None:
-        """Within the bill's transaction: the settlement arrived for a bill the owner already knew paid (for
-        instance by 附录四): the owner may refresh what it told the patient with the platform's ids."""
-
     def tips(self, bill) -> list[str]:
         """`common_tip_list` of the settlement reply: what the patient should do next."""
         return []
 
     def refunded(self, bill, movement) -> None:
         """Within the bill's transaction: a refund of the whole bill took effect."""
-
-    def staff_url(self, bill) -> str:
-        """Where staff see the owner of the bill ("" if nowhere)."""
-        return ""
 
 
 class BillKindRegistry:

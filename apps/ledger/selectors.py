@@ -28,10 +28,6 @@ def settled_bill_find(*, patient, org_trace_no: str = "") -> Bill | None:
     return bills.order_by("-settled_at", "-id").first()
 
 
-def bill_of(owner) -> Bill | None:
-    return Bill.objects.filter(refers_to(owner)).order_by("-id").first()
-
-
 def movements(*, kind: str = "", status: str = "", start=None, end=None):
     """Money records, newest first; `start`/`end` are local dates, both included."""
     rows = MoneyMovement.objects.with_status().select_related("patient")

@@ -3,19 +3,8 @@ that points at business objects (apps.core.refs); existing rows keep what they p
 
 import django.db.models.deletion
 from django.db import migrations, models
-from django.db.models.functions import Cast
 
-
-def to_content_types(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Model = apps.get_model("integrations", "exchange")
-    labels = Model.objects.exclude(business_label="").values_list("business_label", flat=True).distinct()
-    for label in list(labels):
-        app_label, _, model = label.partition(".")
-        content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
-        Model.objects.filter(business_label=label).exclude(business_key="").update(
-            business_type=content_type, business_id=Cast("business_key", models.BigIntegerField())
-        )
+from apps.core.refs import business_label_to_reference
 
 
 class Migration(migrations.Migration):
@@ -44,5 +33,5 @@ class Migration(migrations.Migration):
             name="business_id",
             field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name="业务对象ID"),
         ),
-        migrations.RunPython(to_content_types, migrations.RunPython.noop),
+        business_label_to_reference("integrations", "exchange"),
     ]

@@ -4,7 +4,6 @@
 import logging
 
 from django.db import transaction
-from django.urls import reverse
 
 from apps.guidance.services import message_enqueue
 from apps.ledger.kinds import BillKind
@@ -53,8 +52,6 @@ class RegistrationBills(BillKind):
         # The visit registered for this fee is cancelled at the gateway once the refund is committed.
         transaction.on_commit(lambda: _queue_visit_cancel(order.pk))
 
-    def staff_url(self, bill) -> str:
-        return reverse("outpatient:registration_detail", args=[bill.registration.pk])
 
 
 def _queue_visit_cancel(order_id: int) -> None:
