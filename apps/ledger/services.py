@@ -301,9 +301,10 @@ def bill_settle(
         call_sn=f"CS{bill.pk:08d}{secrets.token_hex(4).upper()}",
         occurred_at=result.setl_time or timezone.now(),
     )
-    for name, value in (("feesum_amt", amount), ("medfee_sumamt", result.amounts.get("medfee_sumamt"))):
+    # The note is read by staff: the amounts by their names in words (feesum_amt, medfee_sumamt).
+    for words, value in (("结算总额", amount), ("医疗费总额", result.amounts.get("medfee_sumamt"))):
         if value is not None and value != bill.total:
-            bill_flag(bill, f"结算 {name} {format_money(value)} 与账单金额 {format_money(bill.total)} 不一致")
+            bill_flag(bill, f"平台{words} {format_money(value)} 与账单金额 {format_money(bill.total)} 不一致")
     bill.settlement = movement
     bill.settled_at = timezone.now()
     bill.settlement_fingerprint = fingerprint

@@ -120,7 +120,7 @@ def test_a_settlement_after_expiry_is_kept_and_flagged(platform, new_order):
     bill = Bill.objects.get(pk=order.bill_id)
     assert order.state == OrderState.PAID and bill.needs_review
     # Both reasons are kept: the amount booked is not the fee, and the payment came after expiry.
-    assert "feesum_amt 0.01" in bill.review_note and "过期" in bill.review_note
+    assert "结算总额 0.01" in bill.review_note and "过期" in bill.review_note
 
 
 def test_cancel_only_unpaid_orders_and_states_only_move_forward(new_order):
