@@ -1,6 +1,8 @@
 import re
 from decimal import Decimal
 
+from django.db import IntegrityError, transaction
+
 from apps.core import pii
 from apps.core.demo import DEMO_PATIENTS
 from apps.sandbox.models import Person
@@ -14,21 +16,31 @@ _BALANCE = {"310": Decimal("800.00"), "390": Decimal("0.00")}
 
 
 def ensure_demo_people() -> None:
-    """The people of CONTRACT.md section 3, with the same signing state as the portal's demo data."""
-    if Person.objects.filter(psn_no=DEMO_PATIENTS[0]["psn_no"]).exists():
+    """The people of CONTRACT.md section 3, with the same signing state as the portal's demo data. Many first
+    calls may arrive at once (twenty bookings on a fresh database): whoever creates a person first wins."""
+    if Person.objects.filter(psn_no=DEMO_PATIENTS[-1]["psn_no"]).exists():
         return
     for p in DEMO_PATIENTS:
-        if not Person.objects.filter(psn_no=p["psn_no"]).exists():
-            Person.objects.create(
-                name=p["name"],
-                certno=p["certno"],
-                psn_no=p["psn_no"],
-                insutype=p["insutype"],
-                insuplc_admdvs=p["insuplc_admdvs"],
-                acct_balance=_BALANCE[p["insutype"]],
-                signed=p["signed"],
-                phone=p["phone"],
-            )
+        if Person.objects.filter(psn_no=p["psn_no"]).exists():
+            continue
+        try:
+            with transaction.atomic():
+                _create_demo_person(p)
+        except IntegrityError:
+            pass
+
+
+def _create_demo_person(p: dict) -> None:
+    Person.objects.create(
+        name=p["name"],
+        certno=p["certno"],
+        psn_no=p["psn_no"],
+        insutype=p["insutype"],
+        insuplc_admdvs=p["insuplc_admdvs"],
+        acct_balance=_BALANCE[p["insutype"]],
+        signed=p["signed"],
+        phone=p["phone"],
+    )
 
 
 def person_by_certno(certno: str, *, name: str | None = None, create: bool = True) -> Person | None:
@@ -38,12 +50,16 @@ def person_by_certno(certno: str, *, name: str | None = None, create: bool = Tru
     person = Person.objects.filter(certno_hash=pii.keyed_hash(certno)).first()
     if person is None and create and name and _PERSON_NAME.match(name):
         digits = "".join(ch for ch in certno if ch.isdigit())
-        person = Person.objects.create(
-            name=name,
-            certno=certno,
-            psn_no=("22" + digits)[:20].ljust(20, "0"),
-            insutype="390",
-            insuplc_admdvs=certno[:6],
-            signed=False,
-        )
+        try:
+            with transaction.atomic():
+                person = Person.objects.create(
+                    name=name,
+                    certno=certno,
+                    psn_no=("22" + digits)[:20].ljust(20, "0"),
+                    insutype="390",
+                    insuplc_admdvs=certno[:6],
+                    signed=False,
+                )
+        except IntegrityError:  # the same new person asked for twice at once
+            person = Person.objects.filter(certno_hash=pii.keyed_hash(certno)).first()
     return person
