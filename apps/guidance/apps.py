@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class GuidanceConfig(AppConfig):
     name = "apps.guidance"
     verbose_name = "患者消息与导诊"
+    url_prefix = "guidance/"
 
     def ready(self):
         from apps.core.registry import role_permissions, screens

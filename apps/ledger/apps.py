@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class LedgerConfig(AppConfig):
     name = "apps.ledger"
     verbose_name = "资金记录"
+    url_prefix = "ledger/"
 
     def ready(self):
         from apps.core.registry import role_permissions, screens

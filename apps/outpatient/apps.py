@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class OutpatientConfig(AppConfig):
     name = "apps.outpatient"
     verbose_name = "门诊"
+    url_prefix = ""
 
     def ready(self):
         from apps.core.registry import demo_steps, role_permissions, screens

@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class PatientsConfig(AppConfig):
     name = "apps.patients"
     verbose_name = "患者"
+    url_prefix = "patients/"
 
     def ready(self):
         from apps.core.registry import demo_steps, role_permissions, screens

@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "apps.reports"
     verbose_name = "检查检验报告"
+    url_prefix = "reports/"
 
     def ready(self):
         from apps.core.registry import demo_steps, role_permissions, screens

@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class SupplierFinanceConfig(AppConfig):
     name = "apps.supplier_finance"
     verbose_name = "供应商融资"
+    url_prefix = "supplier/"
 
     def ready(self):
         from apps.core.registry import demo_steps, role_permissions, screens
