@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "apps.patients",
     "apps.integrations",
     "apps.ledger",
+    "apps.catalogue",
     "apps.outpatient",
     "apps.guidance",
     "apps.reports",

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -40,6 +42,80 @@ def patient_identify(*, name: str, certno: str, business=None) -> tuple[Patient,
     if not _keep_insurance(patient, person):
         raise ApplicationError("医保信息平台未返回该患者的参保信息，请到窗口办理")
     return patient_save(patient), person.exchange_id
+
+
+@dataclass(frozen=True, kw_only=True)
+class MediumReading:
+    """What a medium read at a window, a kiosk or admissions tells: the patient as the gateway knows them today, the
+    whole 1101 answer (every scheme with its balance), and the medium itself, which the visit's settlement sends
+    again (a 医保码's ecToken is valid for the day only, so it is never stored)."""
+
+    patient: Patient
+    person: object  # nhsa.types.PersonInfo
+    mdtrt_cert_type: str
+    mdtrt_cert_no: str
+    card_sn: str
+    exchange_id: int
+
+
+MEDIA = {CertType.EC: "医保码", CertType.IDCARD: "身份证", CertType.SSCARD: "社保卡"}
+
+
+def patient_read_medium(
+    *, mdtrt_cert_type: str, mdtrt_cert_no: str, card_sn: str = "", opter: str = "system", business=None
+) -> MediumReading:
+    """Read a medium (01 医保码 ecToken, 02 身份证, 03 社保卡 with its 卡识别码) with 1101 and keep the patient."""
+    mdtrt_cert_type = str(mdtrt_cert_type or "").strip()
+    mdtrt_cert_no = str(mdtrt_cert_no or "").strip()
+    card_sn = str(card_sn or "").strip()
+    if mdtrt_cert_type not in MEDIA:
+        raise ApplicationError("请选择就诊凭证：医保码、身份证或社保卡", {"field": "mdtrt_cert_type"})
+    if not mdtrt_cert_no or len(mdtrt_cert_no) > 50:
+        raise ApplicationError(f"请刷{MEDIA[mdtrt_cert_type]}或输入其号码（不超过50位）", {"field": "mdtrt_cert_no"})
+    if mdtrt_cert_type == CertType.IDCARD:
+        try:
+            mdtrt_cert_no = normalize_idcard(mdtrt_cert_no)
+        except IdCardError as exc:
+            raise ApplicationError(str(exc), {"field": "mdtrt_cert_no"}) from None
+    if mdtrt_cert_type == CertType.SSCARD and not card_sn:
+        raise ApplicationError("社保卡须同时读取卡识别码", {"field": "card_sn"})
+    if len(card_sn) > 32:
+        raise ApplicationError("卡识别码不超过32位", {"field": "card_sn"})
+    try:
+        person = nhsa.person_info(
+            opter=opter,
+            mdtrt_cert_type=mdtrt_cert_type,
+            mdtrt_cert_no=mdtrt_cert_no,
+            card_sn=card_sn,
+            certno=mdtrt_cert_no if mdtrt_cert_type == CertType.IDCARD else "",
+            business=business,
+        )
+    except UpstreamRefused as exc:
+        reason = exc.upstream_message or "未查到参保信息"
+        raise ApplicationError(
+            f"医保信息平台未能读取该{MEDIA[mdtrt_cert_type]}：{reason}", {"field": "mdtrt_cert_no"}
+        ) from exc
+    except UpstreamError as exc:
+        raise ApplicationError("暂时无法向医保读取参保信息，请稍后重试") from exc
+    try:
+        certno = normalize_idcard(person.certno)
+    except IdCardError:
+        raise ApplicationError("该凭证对应的证件不是居民身份证，请到人工窗口办理") from None
+    patient = patient_get_by_certno(certno) or Patient(certno=certno, mdtrt_cert_type=mdtrt_cert_type)
+    patient.name = person.psn_name
+    if mdtrt_cert_type == CertType.SSCARD:
+        patient.sscard_no = mdtrt_cert_no
+    if not _keep_insurance(patient, person):
+        raise ApplicationError("医保信息平台未返回该患者的参保信息，请到人工窗口办理")
+    patient = patient_save(patient)
+    return MediumReading(
+        patient=patient,
+        person=person,
+        mdtrt_cert_type=mdtrt_cert_type,
+        mdtrt_cert_no=mdtrt_cert_no,
+        card_sn=card_sn,
+        exchange_id=person.exchange_id,
+    )
 
 
 def patient_save(patient: Patient) -> Patient:

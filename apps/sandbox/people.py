@@ -1,7 +1,10 @@
+import datetime
+import hashlib
 import re
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from apps.core import pii
 from apps.core.demo import DEMO_PATIENTS
@@ -63,3 +66,29 @@ def person_by_certno(certno: str, *, name: str | None = None, create: bool = Tru
         except IntegrityError:  # the same new person asked for twice at once
             person = Person.objects.filter(certno_hash=pii.keyed_hash(certno)).first()
     return person
+
+
+# The other two media (mdtrt_cert_type 01 医保码, 03 社保卡) are derived from psn_no, so nothing is stored: the card
+# never changes, and the 医保码's ecToken changes every day as the real one expires.
+def card_no(person: Person) -> str:
+    return "J" + hashlib.sha256(f"card:{person.psn_no}".encode()).hexdigest()[:8].upper()
+
+
+def card_sn(person: Person) -> str:
+    return hashlib.sha256(f"card_sn:{person.psn_no}".encode()).hexdigest()[:32].upper()
+
+
+def ec_token(person: Person, day: datetime.date | None = None) -> str:
+    day = day or timezone.localdate()
+    return person.insuplc_admdvs + hashlib.sha256(f"ec:{person.psn_no}:{day:%Y%m%d}".encode()).hexdigest()[:26]
+
+
+def person_by_medium(mdtrt_cert_type: str, mdtrt_cert_no: str, card_serial: str = "") -> Person | None:
+    """Who a scanned 医保码 (01) or a social-security card (03, with its 卡识别码) belongs to."""
+    ensure_demo_people()
+    for person in Person.objects.only("pk", "psn_no", "insuplc_admdvs"):
+        if mdtrt_cert_type == "01" and ec_token(person) == mdtrt_cert_no:
+            return Person.objects.get(pk=person.pk)
+        if mdtrt_cert_type == "03" and card_no(person) == mdtrt_cert_no and card_sn(person) == card_serial:
+            return Person.objects.get(pk=person.pk)
+    return None

@@ -11,6 +11,7 @@ from apps.ledger.models import AppendOnly, MoneyMovement, MovementEvent, Status
 
 ROOT = Path(__file__).resolve().parents[2]
 BUSINESS_APPS = {"patients", "outpatient", "ledger", "guidance", "integrations", "sandbox", "inpatient", "reports",
+                 "catalogue", "window", "clinic",
                  "reconciliation", "supplier_finance", "audit", "hospital_api"}  # fmt: skip
 WRITES = re.compile(
     r"MoneyMovement\.objects\.(create|bulk_create|update|get_or_create|update_or_create|filter\([^)]*\)\.(update|delete))"

@@ -30,7 +30,7 @@ from apps.sandbox.models import Fault, FaultMode
 from apps.sandbox.nhsa import appendix3, engine
 from apps.sandbox.nhsa.engine import Refusal
 from apps.sandbox.nhsa.models import Deposit, Message, Settlement, SignIn, Visit
-from apps.sandbox.people import ensure_demo_people, person_by_certno
+from apps.sandbox.people import ensure_demo_people, person_by_certno, person_by_medium
 
 TIMESTAMP_WINDOW_SECONDS = 300
 _MSGID = re.compile(r"^.{12}\d{18}$")
@@ -192,12 +192,19 @@ def _sign_in(envelope, inp, msgid):
 
 def _person_info(envelope, inp, msgid):
     data = _node(inp, "data")
-    certno = data.get("certno") or (data.get("mdtrt_cert_no") if data.get("mdtrt_cert_type") == "02" else "")
-    try:
-        certno = normalize_idcard(str(certno or ""))
-    except IdCardError as exc:
-        raise Refusal(f"证件号码无效：{exc}") from None
-    person = person_by_certno(certno, name=data.get("psn_name") or None)
+    medium = str(data.get("mdtrt_cert_type") or "")
+    if medium in ("01", "03"):
+        person = person_by_medium(medium, str(data.get("mdtrt_cert_no") or ""), str(data.get("card_sn") or ""))
+        if person is None:
+            raise Refusal("电子凭证无效或已过期" if medium == "01" else "社保卡号或卡识别码无效")
+        certno = person.certno
+    else:
+        certno = data.get("certno") or (data.get("mdtrt_cert_no") if medium == "02" else "")
+        try:
+            certno = normalize_idcard(str(certno or ""))
+        except IdCardError as exc:
+            raise Refusal(f"证件号码无效：{exc}") from None
+        person = person_by_certno(certno, name=data.get("psn_name") or None)
     if person is None:
         raise Refusal("未查询到参保人员信息")
     born = birth_date(certno)

@@ -13,7 +13,7 @@ from apps.sandbox.models import Fault, FaultMode, Person
 from apps.sandbox.paylater import services
 from apps.sandbox.paylater.models import AccessCode, Payment, PushedMessage, Refund
 from apps.sandbox.paylater.services import Refusal
-from apps.sandbox.people import ensure_demo_people
+from apps.sandbox.people import ec_token, ensure_demo_people
 
 INDEX = "sandbox:sandbox_paylater:index"
 
@@ -107,7 +107,8 @@ def phone(request):
         paid = set(Payment.objects.filter(person=chosen).values_list("org_code", "org_trace_no"))
         cards = [_message_card(m, paid) for m in PushedMessage.objects.filter(person=chosen)]
     choices = [{"pk": p.pk, "label": str(p), "selected": p == chosen} for p in people]
-    return render(request, "sandbox/paylater/phone.html", {"choices": choices, "chosen": chosen, "cards": cards})
+    context = {"choices": choices, "chosen": chosen, "cards": cards, "ec_token": ec_token(chosen) if chosen else ""}
+    return render(request, "sandbox/paylater/phone.html", context)
 
 
 @require_POST
