@@ -53,7 +53,8 @@ def fee_line(
 
 
 def catalogue_template_csv() -> str:
-    return "\ufeff" + ",".join(CSV_COLUMNS) + "\r\n" + "XY-0001,XJ01CAA040A001010100035,阿莫西林胶囊,0.25g*24粒,盒,12.50,西药,是\r\n"
+    example = "XY-0001,XJ01CAA040A001010100035,阿莫西林胶囊,0.25g*24粒,盒,12.50,西药,是"
+    return "\ufeff" + ",".join(CSV_COLUMNS) + "\r\n" + example + "\r\n"
 
 
 def catalogue_import_csv(data: bytes) -> dict:
@@ -62,7 +63,7 @@ def catalogue_import_csv(data: bytes) -> dict:
     rows, errors = _read_rows(data), []
     items, seen = [], set()
     for number, row in rows:
-        values = dict(zip(CSV_COLUMNS, (cell.strip() for cell in row)))
+        values = dict(zip(CSV_COLUMNS, (cell.strip() for cell in row), strict=False))
         item, row_errors = _item_from_row(values)
         code = values.get("院内项目编码")
         if code and code in seen:
@@ -74,7 +75,8 @@ def catalogue_import_csv(data: bytes) -> dict:
     if errors:
         raise ApplicationError("文件有错误，未导入任何项目：" + "；".join(errors[:50]), {"errors": errors})
     with transaction.atomic():
-        existing = {i.medins_list_codg: i for i in FeeItem.objects.select_for_update().filter(medins_list_codg__in=seen)}
+        locked = FeeItem.objects.select_for_update().filter(medins_list_codg__in=seen)
+        existing = {i.medins_list_codg: i for i in locked}
         fields = ["med_list_codg", "item_name", "spec", "item_emp", "pric", "category", "active"]
         for item in items:
             if item.medins_list_codg in existing:

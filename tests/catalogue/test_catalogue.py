@@ -48,7 +48,11 @@ def test_a_stopped_or_unknown_item_and_an_unknown_diagnosis_are_refused_by_name(
 
 
 def test_csv_import_adds_and_updates_in_utf8_or_gbk(demo):
-    text = HEADER + "XY-0001,XJ01CAA040A001010100035,阿莫西林胶囊,0.25g*24粒,盒,13.00,西药,是\nNEW-1,X123,新药,1g,盒,1.5,西药,否\n"
+    text = (
+        HEADER
+        + "XY-0001,XJ01CAA040A001010100035,阿莫西林胶囊,0.25g*24粒,盒,13.00,西药,是\n"
+        + "NEW-1,X123,新药,1g,盒,1.5,西药,否\n"
+    )
     assert catalogue_import_csv(text.encode("gbk")) == {"rows": 2, "added": 1}
     assert fee_item_get("XY-0001").pric == Decimal("13.00")
     assert FeeItem.objects.get(medins_list_codg="NEW-1").active is False
