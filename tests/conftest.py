@@ -72,6 +72,7 @@ def new_order(demo, sandbox):
 
     return make
 
+
 @pytest.fixture
 def demo(db):
     from django.core.management import call_command

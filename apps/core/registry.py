@@ -68,7 +68,7 @@ class RolePermissions:
         self._perms: dict[str, list[str]] = {}
 
     def grant(self, role: str, perms: list[str]) -> None:
-        """"app_label.codename" permissions for a role; granted by roles.sync_role_permissions."""
+        """ "app_label.codename" permissions for a role; granted by roles.sync_role_permissions."""
         current = self._perms.setdefault(role, [])
         current.extend(p for p in perms if p not in current)
 

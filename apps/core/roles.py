@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 CASHIER, DOCTOR, FINANCE, PURCHASING = "cashier", "doctor", "finance", "purchasing"
 ROLE_LABELS = {CASHIER: "收费员", DOCTOR: "医生", FINANCE: "财务", PURCHASING: "采购"}
 
+
 def sync_role_permissions() -> None:
     from django.contrib.auth.models import Group, Permission
 

@@ -80,9 +80,7 @@ class BookOut(serializers.Serializer):
     org_trace_no = serializers.CharField(source="trace_no", help_text="机构跟踪号：随后经 org_002/org_003 支付")
     queue_no = serializers.IntegerField(help_text="候诊号")
     fee = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="挂号费（元）")
-    pay_deadline = serializers.DateTimeField(
-        source="expires_at", format="%Y-%m-%d %H:%M:%S", help_text="支付截止时间"
-    )
+    pay_deadline = serializers.DateTimeField(source="expires_at", format="%Y-%m-%d %H:%M:%S", help_text="支付截止时间")
     order_state = serializers.CharField(source="get_state_display", help_text="订单状态")
 
 

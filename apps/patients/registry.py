@@ -1,7 +1,7 @@
 """What other apps add to org_001's account answer (e.g. the inpatient fields of an admitted patient).
 
-    from apps.patients.registry import account_fields
-    account_fields.register(lambda patient: {"ipt_no": ...} if admitted else {})
+from apps.patients.registry import account_fields
+account_fields.register(lambda patient: {"ipt_no": ...} if admitted else {})
 """
 
 from collections.abc import Callable

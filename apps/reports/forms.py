@@ -40,8 +40,16 @@ class ReportForm(forms.ModelForm):
 DetailFormSet = inlineformset_factory(
     Report,
     InspectionDetail,
-    fields=["examItemDetlCode", "examItemDetlName", "examRsltVal", "examRsltQual", "examUnt", "refVal",
-            "examRsltAbn", "examMtd"],  # fmt: skip
+    fields=[
+        "examItemDetlCode",
+        "examItemDetlName",
+        "examRsltVal",
+        "examRsltQual",
+        "examUnt",
+        "refVal",
+        "examRsltAbn",
+        "examMtd",
+    ],  # fmt: skip
     extra=5,
     can_delete=False,
 )

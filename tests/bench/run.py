@@ -43,8 +43,13 @@ def environment(*, serving: bool) -> dict:
 
 
 def manage(*args):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment(serving=False), check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment(serving=False),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def sign(body: bytes) -> dict:
@@ -61,8 +66,7 @@ def sign(body: bytes) -> dict:
 
 
 ORG_001 = json.dumps(
-    {"org_code": "H22010200001", "mdtrt_cert_type": "02", "mdtrt_cert_no": ZHANG, "cert_no": ZHANG,
-     "account_type": "1"}
+    {"org_code": "H22010200001", "mdtrt_cert_type": "02", "mdtrt_cert_no": ZHANG, "cert_no": ZHANG, "account_type": "1"}
 ).encode()
 
 
@@ -109,7 +113,8 @@ def main():
     manage("demo_data")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{PORT}", "portal.wsgi:application"],
-        cwd=ROOT, env=environment(serving=True),
+        cwd=ROOT,
+        env=environment(serving=True),
     )
     try:
         for _ in range(100):

@@ -39,8 +39,12 @@ def test_a_signed_link_fills_and_locks_the_identity(client, demo, sandbox):
     "make, reason",
     [
         (lambda: tampered(link(), sign="0" * 64), "签名不正确"),
-        (lambda: tampered(link(), identity=urlsplit(link(psn_name="李娜")).query.split("identity=")[1].split("&")[0]),
-         "签名不正确"),
+        (
+            lambda: tampered(
+                link(), identity=urlsplit(link(psn_name="李娜")).query.split("identity=")[1].split("&")[0]
+            ),
+            "签名不正确",
+        ),
         (lambda: link(ttl_seconds=-1), "已过期"),
         (lambda: link(ttl_seconds=3 * 24 * 3600), "时间不正确"),
         (lambda: tampered(link(), app_id="someone-else"), "不是先医后付平台"),

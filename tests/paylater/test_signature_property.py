@@ -19,9 +19,7 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3),
     max_leaves=8,
 )
-bodies = st.dictionaries(texts, json_values, max_size=5).map(
-    lambda d: json.dumps(d, ensure_ascii=False).encode()
-)
+bodies = st.dictionaries(texts, json_values, max_size=5).map(lambda d: json.dumps(d, ensure_ascii=False).encode())
 nonces = st.text(alphabet=string.ascii_letters + string.digits + "-_.~", min_size=8, max_size=64)
 
 

@@ -14,13 +14,14 @@ from apps.outpatient.services.visits import visit_ensure_registered
 
 log = logging.getLogger(__name__)
 
+
 class RegistrationBills(BillKind):
     key = REGISTRATION
     label = "线上挂号"
 
     def _order(self, bill) -> RegistrationOrder:
-        return RegistrationOrder.objects.select_for_update().select_related("schedule__doctor__department").get(
-            bill=bill
+        return (
+            RegistrationOrder.objects.select_for_update().select_related("schedule__doctor__department").get(bill=bill)
         )
 
     def payable(self, bill) -> bool:
@@ -51,7 +52,6 @@ class RegistrationBills(BillKind):
         message_enqueue(body=order_messages.refund_message(order, movement), business=order)
         # The visit registered for this fee is cancelled at the gateway once the refund is committed.
         transaction.on_commit(lambda: _queue_visit_cancel(order.pk))
-
 
 
 def _queue_visit_cancel(order_id: int) -> None:

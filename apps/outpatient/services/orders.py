@@ -84,9 +84,7 @@ def _new_trace_no() -> str:
     return f"REG{timezone.localtime():%Y%m%d%H%M%S}{secrets.token_hex(6).upper()}"
 
 
-def order_create(
-    *, name: str, certno: str, schedule_id: int, source: str = OrderSource.PORTAL
-) -> RegistrationOrder:
+def order_create(*, name: str, certno: str, schedule_id: int, source: str = OrderSource.PORTAL) -> RegistrationOrder:
     """Reserve a place in the schedule and create the order with its bill. The patient is identified by the
     gateway (1101) first: the visit's one reading of name, psn_no and scheme.
 
