@@ -29,7 +29,11 @@ def user_roles(user) -> set[str]:
         return set()
     if user.is_superuser:
         return set(ROLE_LABELS)
-    return set(user.groups.values_list("name", flat=True)) & set(ROLE_LABELS)
+    # Asked several times a request (the view's check, the menu, the header): read once per user object, which
+    # lives as long as the request.
+    if "_portal_roles" not in user.__dict__:
+        user.__dict__["_portal_roles"] = frozenset(user.groups.values_list("name", flat=True)) & set(ROLE_LABELS)
+    return set(user.__dict__["_portal_roles"])
 
 
 def has_role(user, *roles: str) -> bool:

@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from apps.core.roles import CASHIER, FINANCE, role_required
@@ -11,6 +12,8 @@ from apps.ledger.models import Kind, Status
 def movement_list(request):
     kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
     start, end = _date(request.GET.get("start")), _date(request.GET.get("end"))
+    if "start" not in request.GET and "end" not in request.GET:
+        start = end = timezone.localdate()  # today's money unless asked otherwise (the table holds years)
     movements = selectors.movements(
         kind=kind if kind in Kind.values else "",
         status=status if status in Status.values else "",
