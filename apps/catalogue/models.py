@@ -30,7 +30,7 @@ class FeeItem(models.Model):
 
 
 class Diagnosis(models.Model):
-    diag_code = models.CharField("诊断代码（ICD-10）", max_length=20, unique=True)
+    diag_code = models.CharField("疾病诊断编码", max_length=20, unique=True)
     diag_name = models.CharField("诊断名称", max_length=100, db_index=True)
 
     class Meta:

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             name='Diagnosis',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('diag_code', models.CharField(max_length=20, unique=True, verbose_name='诊断代码（ICD-10）')),
+                ('diag_code', models.CharField(max_length=20, unique=True, verbose_name='疾病诊断编码')),
                 ('diag_name', models.CharField(db_index=True, max_length=100, verbose_name='诊断名称')),
             ],
             options={
