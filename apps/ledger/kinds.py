@@ -21,6 +21,8 @@ class BillKind:
     key: str = ""
     label: str = ""
     movement_kind: str = "outpatient_settlement"  # ledger.models.Kind of its settlements
+    # Settled at the gateway as an inpatient stay (2301 / 2303 / 2304 / 2305) rather than a visit (2204 …).
+    inpatient: bool = False
 
     def payable(self, bill) -> bool:
         """May the platform's cashier take this open bill now (org_002 lists it)?"""

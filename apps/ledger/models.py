@@ -155,15 +155,19 @@ class MovementEvent(models.Model):
 
 class BillState(models.TextChoices):
     OPEN = "open", "待结算"
+    SETTLING = "settling", "结算中"
     SETTLED = "settled", "已结算"
     CLOSED = "closed", "已关闭"
     REFUNDED = "refunded", "已退费"
 
 
 # Forward only. A settlement is the truth about money, so it may still land on a bill closed while the patient was
-# at the platform's cashier; such a bill is settled and flagged for staff.
+# at the platform's cashier; such a bill is settled and flagged for staff. A bill the hospital is settling at the
+# gateway (2207 / 2207B / 2304) is claimed as SETTLING and goes back to OPEN only when the gateway said no or the
+# unknown outcome was undone (2601).
 BILL_TRANSITIONS = {
-    BillState.OPEN: {BillState.SETTLED, BillState.CLOSED},
+    BillState.OPEN: {BillState.SETTLED, BillState.CLOSED, BillState.SETTLING},
+    BillState.SETTLING: {BillState.SETTLED, BillState.OPEN},
     BillState.CLOSED: {BillState.SETTLED},
     BillState.SETTLED: {BillState.REFUNDED},
     BillState.REFUNDED: set(),
@@ -195,6 +199,7 @@ class Bill(BusinessObject):
     psn_setlway = models.CharField("个人结算方式", max_length=6, default="01")
     acct_used_flag = models.CharField("个人账户使用标志", max_length=1, default="1")
     diaglist = models.JSONField("诊断信息", default=list, blank=True)
+    fees_uploaded_at = models.DateTimeField("费用明细上传时间", null=True, blank=True)
     # The settlement and what the platform was answered (org_003), kept once for every kind.
     settlement = models.OneToOneField(
         MoneyMovement, verbose_name="结算记录", null=True, blank=True, on_delete=models.PROTECT, related_name="bill"

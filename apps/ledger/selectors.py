@@ -4,7 +4,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from apps.core.refs import refers_to, refers_to_any
-from apps.integrations.models import Exchange
+from apps.integrations.models import Exchange, Outcome
 from apps.ledger.kinds import bill_kinds
 from apps.ledger.models import Bill, BillState, Kind, MoneyMovement
 
@@ -61,3 +61,12 @@ MONEY_TOTALS = ("amount", "fund_pay_sumamt", "acct_pay", "psn_cash_pay")
 def movement_totals(rows) -> dict:
     """How many rows and the sum of each money column (refunds count negative, so the sums are net)."""
     return rows.aggregate(count=Count("id"), **{name: Sum(name) for name in MONEY_TOTALS})
+
+
+def bill_gateway_state(bill: Bill) -> str:
+    """For screens: "open", "settling", "unknown" (a settlement call did not answer; recovery is on it),
+    "settled", "closed" or "refunded"."""
+    if bill.state != BillState.SETTLING:
+        return bill.state
+    unknown = Exchange.objects.filter(refers_to(bill), money=True, outcome=Outcome.UNKNOWN, resolved_at__isnull=True)
+    return "unknown" if unknown.exists() else "settling"

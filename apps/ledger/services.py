@@ -33,6 +33,7 @@ from apps.ledger.models import (
     Status,
 )
 from apps.ledger.settlement import SPLIT, PlatformSettlement, SettlementResult
+from apps.ledger.signals import bill_settled
 
 log = logging.getLogger(__name__)
 
@@ -319,6 +320,7 @@ def bill_settle(
     }
     bill.save()
     kind.settled(bill, movement, late=late)
+    transaction.on_commit(lambda: bill_settled.send(sender=Bill, bill=bill, movement=movement))
     return movement
 
 

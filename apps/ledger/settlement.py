@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
+
 from apps.core.money import format_money
 
 # The split the ledger keeps in columns (MoneyMovement), in the spec's names.
@@ -44,7 +46,8 @@ class SettlementResult:
         when = None
         if settlement.setl_time:
             try:
-                when = datetime.datetime.strptime(settlement.setl_time, "%Y-%m-%d %H:%M:%S")
+                # The gateway writes local (Beijing) time without a zone.
+                when = timezone.make_aware(datetime.datetime.strptime(settlement.setl_time, "%Y-%m-%d %H:%M:%S"))
             except ValueError:
                 when = None
         return cls(setl_id=settlement.setl_id, mdtrt_id=settlement.mdtrt_id, setl_time=when, amounts=amounts)
