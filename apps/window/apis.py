@@ -135,7 +135,7 @@ def _read(request, data: dict):
         reading = services.medium_read(**medium, opter=_kiosk(request))
     except ApplicationError as exc:
         raise _named(exc) from None
-    return reading, Medium(reading.mdtrt_cert_type, reading.mdtrt_cert_no, reading.card_sn)
+    return reading, Medium.of(reading)
 
 
 def receipt_data(bill: Bill) -> dict:

@@ -49,7 +49,7 @@ def desk_get(session) -> Desk | None:
         return None
     return Desk(
         patient=patient,
-        medium=Medium(*data["medium"]),
+        medium=Medium(mdtrt_cert_type=data["medium"][0], mdtrt_cert_no=data["medium"][1], card_sn=data["medium"][2]),
         insurances=data["insurances"],
         signed=data["signed"],
         sign_url=data["sign_url"],

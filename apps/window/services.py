@@ -187,12 +187,14 @@ def window_refund(*, bill: Bill, reason: str, by) -> str:
 
 
 def chrg_bchno(bill: Bill) -> str:
-    """The 收费批次号 a bill's fee details were uploaded under."""
-    return gateway.bill_chrg_bchno(bill)
+    """The 收费批次号 the gateway module uploaded the bill's fee details under (its one rule)."""
+    return gateway._chrg_bchno(bill)
 
 
 def fees_withdraw(*, bill: Bill) -> bool:
     """2205 for a refunded bill's fee details. True once done (a refusal is logged; the sweep tries again)."""
+    if not bill.fees_uploaded_at:
+        return True  # nothing was uploaded, nothing to withdraw
     patient = bill.patient
     try:
         nhsa.cancel_outpatient_fees(

@@ -46,6 +46,6 @@ def read(sandbox, cashier):
 
     def _read(certno=ZHANG, kind="02"):
         reading = services.medium_read(**medium_of(certno, kind), opter=cashier)
-        return reading, Medium(reading.mdtrt_cert_type, reading.mdtrt_cert_no, reading.card_sn)
+        return reading, Medium.of(reading)
 
     return _read

@@ -50,8 +50,10 @@ def test_eight_settlements_of_one_bill_at_once_settle_it_once(read, session_toda
     results = _at_once(8, lambda: services.window_settle(bill=order.bill, medium=medium, opter=cashier))
     settled = [r for r in results if getattr(r, "status", "") == "settled"]
     assert len(settled) == 1, results
-    assert all("正在结算或已结算" in r or "已结算" in r for r in results if isinstance(r, str)), results
-    assert MoneyMovement.objects.filter(kind=Kind.OUTPATIENT_SETTLEMENT, org_trace_no=order.bill.org_trace_no).count() == 1
+    assert all("已在结算或已结算" in r or "已结算" in r for r in results if isinstance(r, str)), results
+    assert (
+        MoneyMovement.objects.filter(kind=Kind.OUTPATIENT_SETTLEMENT, org_trace_no=order.bill.org_trace_no).count() == 1
+    )
 
 
 def test_two_cashiers_pressing_settle_through_http_settle_once(sandbox, session_today, settings):

@@ -77,7 +77,7 @@ def test_registration_settles_once_with_the_split_and_tells_the_patient_where_to
     assert order.state == OrderState.PAID and bill_gateway_state(order.bill) == "settled"
     assert interfaces(order)[-3:] == ["2204", "2206", "2207"]
     sent = Exchange.objects.filter(interface="2207").last()
-    assert "paylater_flag" in str(sent.request)  # the pay-later flag rides on 2207
+    assert "paylater_flag" in str(sent.request_body)  # the pay-later flag rides on 2207
     paid = pushes(push_type="HOSPITAL_PAYMENT", order_status="MERCHANT_PAID").get()
     guide = pushes(push_type="HOSPITAL_APPOINTMENT").get()
     assert str(order.queue_no) in guide.body and order.schedule.doctor.department.location in guide.body
@@ -158,7 +158,7 @@ def test_a_settlement_that_times_out_is_unknown_never_settled_twice_and_resolved
     outcome = services.window_settle(bill=order.bill, medium=medium, opter=cashier)
     assert outcome.status == "unknown"
     assert bill_gateway_state(order.bill) in ("unknown", "settling")
-    with pytest.raises(ApplicationError, match="正在结算或已结算"):
+    with pytest.raises(ApplicationError, match="已在结算或已结算"):
         services.window_settle(bill=order.bill, medium=medium, opter=cashier)
     sandbox_done()
     call_command("resolve_pending", stdout=open("/dev/null", "w"))

@@ -35,7 +35,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             try:
                 reading = services.medium_read(mdtrt_cert_type="02", mdtrt_cert_no=ZHANG, opter=opter)
-                medium = Medium(reading.mdtrt_cert_type, reading.mdtrt_cert_no, reading.card_sn)
+                medium = Medium.of(reading)
                 order = services.window_register(patient=reading.patient, schedule_id=session.pk)
                 services.window_preview(bill=order.bill, medium=medium, opter=opter)
                 outcome = services.window_settle(bill=order.bill, medium=medium, opter=opter)
