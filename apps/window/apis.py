@@ -22,9 +22,9 @@ from apps.window import selectors, services
 TAG = "自助终端 · 挂号缴费"
 
 
-class MediumIn(serializers.Serializer):
-    mdtrt_cert_type = serializers.ChoiceField(
-        choices=[("01", "医保码"), ("02", "身份证"), ("03", "社保卡")],
+class KioskMediumIn(serializers.Serializer):
+    mdtrt_cert_type = serializers.CharField(
+        max_length=2,
         help_text="就诊凭证类型：01 医保码，02 身份证，03 社保卡",
     )
     mdtrt_cert_no = serializers.CharField(max_length=50, help_text="医保码的 ecToken、身份证号或社保卡号")
@@ -33,25 +33,25 @@ class MediumIn(serializers.Serializer):
     )
 
 
-class RegisterIn(MediumIn):
+class KioskRegisterIn(KioskMediumIn):
     schedule_id = serializers.IntegerField(help_text="号源编号（来自当日号源列表）")
 
 
-class InsuranceOut(serializers.Serializer):
+class KioskInsuranceOut(serializers.Serializer):
     insutype = serializers.CharField(help_text="险种类型代码")
     insutype_name = serializers.CharField(help_text="险种名称")
     balc = serializers.CharField(help_text="个人账户余额（元，两位小数）")
 
 
-class PersonOut(serializers.Serializer):
+class KioskPersonOut(serializers.Serializer):
     name = serializers.CharField(help_text="姓名（已脱敏）")
     certno = serializers.CharField(help_text="身份证号（已脱敏）")
-    insurances = InsuranceOut(many=True)
+    insurances = KioskInsuranceOut(many=True)
     signed = serializers.BooleanField(allow_null=True, help_text="是否已签约先医后付；平台暂时无法查询时为空")
     sign_url = serializers.CharField(help_text="未签约时的签约地址（终端显示为二维码供患者扫码）")
 
 
-class SessionOut(serializers.Serializer):
+class KioskSessionOut(serializers.Serializer):
     schedule_id = serializers.IntegerField(source="pk", help_text="号源编号")
     dept_code = serializers.CharField(source="doctor.department.code", help_text="科室编码")
     dept_name = serializers.CharField(source="doctor.department.name", help_text="科室名称")
@@ -64,21 +64,21 @@ class SessionOut(serializers.Serializer):
     remaining = serializers.IntegerField(help_text="余号")
 
 
-class ItemOut(serializers.Serializer):
+class KioskItemOut(serializers.Serializer):
     item_name = serializers.CharField(help_text="项目名称")
     cnt = serializers.DecimalField(max_digits=14, decimal_places=4, help_text="数量")
     det_item_fee_sumamt = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="金额（元）")
 
 
-class BillOut(serializers.Serializer):
+class KioskBillOut(serializers.Serializer):
     bill_id = serializers.IntegerField(source="pk", help_text="账单编号")
     kind = serializers.CharField(source="kind_label", help_text="账单类型：窗口挂号、窗口收费、诊间处方等")
     dept_name = serializers.CharField(help_text="开单科室")
     total = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="应付总额（元）")
-    items = ItemOut(many=True)
+    items = KioskItemOut(many=True)
 
 
-class ReceiptOut(serializers.Serializer):
+class KioskReceiptOut(serializers.Serializer):
     bill_id = serializers.IntegerField(help_text="账单编号")
     state = serializers.CharField(
         help_text="open 待结算、settling 结算中、unknown 结果未知正在核实、settled 已结算、refunded 已退费"
@@ -92,18 +92,18 @@ class ReceiptOut(serializers.Serializer):
     psn_cash_pay = serializers.CharField(help_text="现金部分（先医后付，由平台后付）（元）")
     queue_no = serializers.IntegerField(allow_null=True, help_text="候诊号（挂号时）")
     tips = serializers.ListField(child=serializers.CharField(), help_text="下一步去哪里：候诊位置、取药窗口、检查地点")
-    items = ItemOut(many=True)
+    items = KioskItemOut(many=True)
 
 
-class OutcomeOut(serializers.Serializer):
+class KioskOutcomeOut(serializers.Serializer):
     status = serializers.CharField(
         help_text="settled 已结算，refused 医保未予结算，unknown 结果未知（正在核实，切勿重复结算）"
     )
     message = serializers.CharField(help_text="给患者看的说明")
-    receipt = ReceiptOut(allow_null=True)
+    receipt = KioskReceiptOut(allow_null=True)
 
 
-class ErrorOut(serializers.Serializer):
+class KioskErrorOut(serializers.Serializer):
     message = serializers.CharField(help_text="错误说明，写明出错的字段")
     extra = serializers.DictField(help_text="field：出错的字段名")
 
@@ -159,7 +159,7 @@ def receipt_data(bill: Bill) -> dict:
         "psn_cash_pay": amount("psn_cash_pay"),
         "queue_no": order.queue_no if order else None,
         "tips": (bill.settlement_reply or {}).get("common_tip_list", []),
-        "items": ItemOut(bill.items.all(), many=True).data,
+        "items": KioskItemOut(bill.items.all(), many=True).data,
     }
 
 
@@ -178,12 +178,12 @@ class KioskView(HospitalAPIView):
     summary="刷卡读取患者",
     description="用医保码、身份证或社保卡向医保读取参保信息（1101），并实时向先医后付平台查询签约状态（附录五）。"
     "未签约的患者返回签约地址，终端显示为二维码；签约后再次调用本接口即可。",
-    request=MediumIn,
-    responses={200: PersonOut, 400: ErrorOut},
+    request=KioskMediumIn,
+    responses={200: KioskPersonOut, 400: KioskErrorOut},
 )
 class PersonView(KioskView):
     def post(self, request):
-        reading, _ = _read(request, _valid(MediumIn, request.data))
+        reading, _ = _read(request, _valid(KioskMediumIn, request.data))
         state = services.sign_state(patient=reading.patient)
         return Response(
             {
@@ -204,12 +204,12 @@ class PersonView(KioskView):
     summary="当日号源",
     description="今天尚可挂号的号源，可按科室编码筛选。",
     parameters=[OpenApiParameter("dept", str, description="科室编码（可选）")],
-    responses={200: SessionOut(many=True)},
+    responses={200: KioskSessionOut(many=True)},
 )
 class SessionsView(KioskView):
     def get(self, request):
         dept = str(request.query_params.get("dept", ""))[:30]
-        return Response(SessionOut(selectors.sessions_today(department_code=dept), many=True).data)
+        return Response(KioskSessionOut(selectors.sessions_today(department_code=dept), many=True).data)
 
 
 @extend_schema(
@@ -217,12 +217,12 @@ class SessionsView(KioskView):
     summary="挂号并先医后付结算",
     description="为已签约先医后付的患者挂当日号（2201），上传挂号费（2204）并带先医后付标志结算（2207），"
     "返回挂号凭条。结果未知时返回 unknown：系统自动核实，不会重复结算，请勿再次提交。",
-    request=RegisterIn,
-    responses={200: OutcomeOut, 400: ErrorOut},
+    request=KioskRegisterIn,
+    responses={200: KioskOutcomeOut, 400: KioskErrorOut},
 )
 class RegisterView(KioskView):
     def post(self, request):
-        data = _valid(RegisterIn, request.data)
+        data = _valid(KioskRegisterIn, request.data)
         reading, medium = _read(request, data)
         try:
             order = services.window_register(
@@ -239,13 +239,13 @@ class RegisterView(KioskView):
     tags=[TAG],
     summary="待缴费用",
     description="刷卡后列出患者当日待缴的门诊费用（挂号、处方、检查检验等），每张账单可单独结算。",
-    request=MediumIn,
-    responses={200: BillOut(many=True), 400: ErrorOut},
+    request=KioskMediumIn,
+    responses={200: KioskBillOut(many=True), 400: KioskErrorOut},
 )
 class UnpaidView(KioskView):
     def post(self, request):
-        reading, _ = _read(request, _valid(MediumIn, request.data))
-        return Response(BillOut(selectors.bills_unpaid(patient=reading.patient), many=True).data)
+        reading, _ = _read(request, _valid(KioskMediumIn, request.data))
+        return Response(KioskBillOut(selectors.bills_unpaid(patient=reading.patient), many=True).data)
 
 
 @extend_schema(
@@ -253,12 +253,12 @@ class UnpaidView(KioskView):
     summary="缴费（先医后付结算）",
     description="上传费用明细（2204）并带先医后付标志结算（2207），返回结算单。同一账单同时只能结算一次："
     "重复提交会被拒绝，结果未知时返回 unknown，由系统自动核实。",
-    request=MediumIn,
-    responses={200: OutcomeOut, 400: ErrorOut},
+    request=KioskMediumIn,
+    responses={200: KioskOutcomeOut, 400: KioskErrorOut},
 )
 class SettleView(KioskView):
     def post(self, request, pk: int):
-        reading, medium = _read(request, _valid(MediumIn, request.data))
+        reading, medium = _read(request, _valid(KioskMediumIn, request.data))
         bill = get_object_or_404(Bill, pk=pk)
         try:
             bill = services.bill_check_open(bill, reading.patient)
@@ -272,7 +272,7 @@ class SettleView(KioskView):
     tags=[TAG],
     summary="凭条 / 结算单",
     description="已结算账单的凭条内容（挂号凭条含候诊号与就诊位置，结算单含取药、检查指引），供终端打印。",
-    responses={200: ReceiptOut},
+    responses={200: KioskReceiptOut},
 )
 class ReceiptView(KioskView):
     def get(self, request, pk: int):

@@ -69,3 +69,9 @@ def test_bad_input_gets_400_naming_the_field(api, body, field):
 def test_a_missing_or_wrong_key_is_refused(api):
     assert api("GET", "sessions", headers={})[0] in (401, 403)
     assert api("GET", "sessions", headers={"Authorization": "Api-Key nope.nope"})[0] in (401, 403)
+
+
+def test_the_kiosk_api_is_documented_in_chinese(sandbox, demo):
+    schema = requests.get(f"{sandbox.url}/api/schema/", headers={"Accept": "application/json"}, timeout=30).text
+    for words in ("刷卡读取患者", "挂号并先医后付结算", "缴费（先医后付结算）", "凭条 / 结算单"):
+        assert words in schema
