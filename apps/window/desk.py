@@ -33,7 +33,7 @@ def desk_keep(session, reading: MediumReading, state: SignState) -> None:
     session[KEY] = pii.encrypt(json.dumps(data, ensure_ascii=False))
 
 
-def desk_sign_update(session, desk: "Desk", state: SignState) -> None:
+def desk_sign_update(session, state: SignState) -> None:
     data = json.loads(pii.decrypt(session[KEY]))
     data |= {"signed": state.signed, "sign_url": state.sign_url}
     session[KEY] = pii.encrypt(json.dumps(data, ensure_ascii=False))

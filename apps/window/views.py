@@ -16,10 +16,6 @@ from apps.window.desk import desk_clear, desk_get, desk_keep, desk_sign_update
 UNKNOWN = "结果未知，正在核实。系统会自动向医保核实，不会重复结算；请稍后刷新本页查看结果。"
 
 
-def _opter(request):
-    return request.user
-
-
 @role_required(CASHIER)
 @never_cache
 def desk(request):
@@ -29,7 +25,7 @@ def desk(request):
     if request.method == "POST":
         form = {key: request.POST.get(key, "").strip()[:60] for key in form}
         try:
-            reading = services.medium_read(**form, opter=_opter(request))
+            reading = services.medium_read(**form, opter=request.user)
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
@@ -58,7 +54,7 @@ def sign_refresh(request):
     current = desk_get(request.session)
     if current is not None:
         state = services.sign_state(patient=current.patient)
-        desk_sign_update(request.session, current, state)
+        desk_sign_update(request.session, state)
         if state.signed is None:
             messages.error(request, "暂时无法连接先医后付平台，请稍后重试。")
         elif state.signed:
@@ -137,7 +133,7 @@ def bill(request, pk):
             messages.error(request, "请先刷该患者的医保码、身份证或社保卡。")
         else:
             try:
-                split = services.window_preview(bill=bill, medium=current.medium, opter=_opter(request))
+                split = services.window_preview(bill=bill, medium=current.medium, opter=request.user)
             except ApplicationError as exc:
                 messages.error(request, exc.message)
         bill.refresh_from_db()
@@ -166,7 +162,7 @@ def settle(request, pk):
         messages.error(request, "请先刷该患者的医保码、身份证或社保卡。")
         return redirect("window:bill", pk=pk)
     try:
-        outcome = services.window_settle(bill=bill, medium=current.medium, opter=_opter(request))
+        outcome = services.window_settle(bill=bill, medium=current.medium, opter=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("window:bill", pk=pk)
