@@ -164,3 +164,17 @@ def test_a_settlement_that_times_out_is_unknown_never_settled_twice_and_resolved
     call_command("resolve_pending", stdout=open("/dev/null", "w"))
     order.bill.refresh_from_db()
     assert order.bill.state == BillState.OPEN and not settlements(order.bill).filter(kind=Kind.OUTPATIENT_SETTLEMENT)
+
+
+def test_a_refund_that_times_out_is_unknown_and_never_sent_twice(settled_registration, cashier, sandbox_done):
+    from apps.sandbox.models import Fault
+
+    order, _ = settled_registration
+    Fault.objects.create(party="nhsa", interface="2208", mode="timeout", remaining=1)
+    assert "结果未知" in services.window_refund(bill=order.bill, reason="患者取消", by=cashier)
+    refund = MoneyMovement.objects.with_status().get(kind=Kind.REFUND)
+    assert refund.status == Status.UNKNOWN
+    with pytest.raises(ApplicationError, match="不能重复退费"):
+        services.window_refund(bill=order.bill, reason="再按一次", by=cashier)
+    assert Exchange.objects.filter(interface="2208").count() == 1
+    sandbox_done()

@@ -58,3 +58,16 @@ def test_register_preview_settle_print_and_refund_at_the_window(window, session_
     from apps.ledger.models import Bill
 
     assert Bill.objects.get(pk=bill_id).state == BillState.REFUNDED
+
+
+def test_a_settlement_without_an_answer_is_shown_as_being_verified_and_cannot_be_pressed_again(window, session_today):
+    from apps.sandbox.models import Fault
+
+    window.post("/window/", medium_of(ZHANG))
+    bill_url = window.post("/window/register", {"schedule": session_today.pk}).url
+    Fault.objects.create(party="nhsa", interface="2207", mode="timeout", remaining=1)
+    page = window.post(f"{bill_url}settle", follow=True).content.decode()
+    assert "结果未知，正在核实" in page and 'id="settle-button"' not in page
+    page = window.post(f"{bill_url}settle", follow=True).content.decode()
+    assert "不能再次结算" in page
+    assert not MoneyMovement.objects.filter(kind=Kind.OUTPATIENT_SETTLEMENT).exists()
