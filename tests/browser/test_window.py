@@ -9,6 +9,7 @@ from apps.core.demo import DEMO_PASSWORD
 from apps.ledger.models import Kind, MoneyMovement
 from tests.window.conftest import WANG, ZHANG, medium_of
 
+OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -48,13 +49,22 @@ def test_cashier_settles_by_each_medium_shows_a_signing_qr_and_refunds(page, san
         read_medium(page, base, medium_of(ZHANG, kind))
         assert "职工基本医疗保险" in page.locator("#patient").inner_text()
         assert "已签约" in page.locator("#sign-state").inner_text()
+        page.set_viewport_size({"width": 390, "height": 900})
+        assert page.evaluate(OVERFLOW) <= 0, "the window screen is wider than a phone"
+        page.set_viewport_size({"width": 1366, "height": 900})
         register_and_settle(page, nth)
+        page.set_viewport_size({"width": 390, "height": 900})
+        assert page.evaluate(OVERFLOW) <= 0, "the receipt is wider than a phone"
+        page.set_viewport_size({"width": 1366, "height": 900})
     assert MoneyMovement.objects.filter(kind=Kind.OUTPATIENT_SETTLEMENT).count() == 3
 
     read_medium(page, base, medium_of(WANG))
     assert "未签约" in page.locator("#sign-state").inner_text()
     assert page.locator("#signing svg").count() == 1
     assert page.locator("#registration").count() == 0
+    page.set_viewport_size({"width": 390, "height": 900})  # the QR code and the long link fit a phone-sized window
+    assert page.evaluate(OVERFLOW) <= 0
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     read_medium(page, base, medium_of(ZHANG))
     page.locator("#recent a", has_text="查看").first.click()
