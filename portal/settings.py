@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "apps.ledger",
     "apps.catalogue",
     "apps.outpatient",
+    "apps.window",
     "apps.guidance",
     "apps.reports",
     "apps.audit",
@@ -283,6 +284,10 @@ NHSA_DEV_IP = env.str("NHSA_DEV_IP", default="") or _host_ip()
 # [assumed] The guide says "传入先医后付标志" on 2207/2304 without naming the carrier; until the V1.5.7 PDF
 # names it, it rides in exp_content under this key and value.
 NHSA_PAYLATER_FLAG = env.json("NHSA_PAYLATER_FLAG", default={"paylater_flag": "1"})
+
+# [assumed] Where a patient goes after paying at the window (AMP_HOS_001 guidance: takeMedicineLoc, exam rooms).
+WINDOW_PHARMACY_LOCATION = env.str("WINDOW_PHARMACY_LOCATION", default="门诊楼一层西药房取药窗口")
+WINDOW_EXAM_LOCATION = env.str("WINDOW_EXAM_LOCATION", default="医技楼二层检查检验登记台")
 
 # --- Outbound HTTP ------------------------------------------------------------------------------------------
 UPSTREAM_CONNECT_TIMEOUT = 3.0

@@ -134,6 +134,8 @@ UNPAID_STATES = (OrderState.CREATED, OrderState.AWAITING_SIGNATURE, OrderState.A
 class OrderSource(models.TextChoices):
     PORTAL = "portal", "医院线上挂号页"
     PLATFORM = "platform", "先医后付平台挂号服务"
+    WINDOW = "window", "收费窗口"
+    KIOSK = "kiosk", "自助终端"
 
 
 class RegistrationOrder(models.Model):

@@ -27,6 +27,7 @@ __all__ = [
     "InpatientBill",
     "OutpatientBill",
     "admit_inpatient",
+    "cancel_outpatient_fees",
     "cancel_registration",
     "pay_deposit",
     "person_info",
@@ -195,6 +196,26 @@ def cancel_registration(
     }
     sent = call(
         "2202",
+        {"data": data},
+        opter=opter,
+        insuplc_admdvs=_text("insuplc_admdvs", insuplc_admdvs, 6),
+        business=business,
+    )
+    return _ack(sent)
+
+
+def cancel_outpatient_fees(
+    *, opter, insuplc_admdvs: str, psn_no: str, mdtrt_id: str, chrg_bchno: str, business: BusinessRef | None = None
+) -> types.Ack:
+    """2205 门诊费用明细信息撤销: the fee details uploaded under one 收费批次号 (`chrg_bchno`) of the visit; the
+    national specification's "0000" withdraws every detail of the visit."""
+    data = {
+        "mdtrt_id": _text("mdtrt_id", mdtrt_id, 30),
+        "chrg_bchno": _text("chrg_bchno", chrg_bchno, 30),
+        "psn_no": _text("psn_no", psn_no, 30),
+    }
+    sent = call(
+        "2205",
         {"data": data},
         opter=opter,
         insuplc_admdvs=_text("insuplc_admdvs", insuplc_admdvs, 6),

@@ -9,6 +9,7 @@ from apps.ledger import refunds
 from apps.outpatient.models import OrderState, RegistrationOrder
 from apps.outpatient.services.checkout import Step, order_handle_return, order_proceed
 from apps.outpatient.services.orders import (
+    order_book,
     order_book_for_platform,
     order_cancel,
     order_cancel_for_platform,
@@ -32,6 +33,7 @@ def order_refund(*, order: RegistrationOrder, reason: str, by=None) -> str:
 
 __all__ = [
     "Step",
+    "order_book",
     "order_book_for_platform",
     "order_cancel",
     "order_cancel_for_platform",

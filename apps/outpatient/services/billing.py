@@ -50,7 +50,10 @@ class RegistrationBills(BillKind):
         order.save(update_fields=["state", "updated_at"])
         release_place(order)
         message_enqueue(body=order_messages.refund_message(order, movement), business=order)
-        # The visit registered for this fee is cancelled at the gateway once the refund is committed.
+        self.undo_at_gateway(order)
+
+    def undo_at_gateway(self, order: RegistrationOrder) -> None:
+        """The visit registered for this fee is cancelled at the gateway once the refund is committed."""
         transaction.on_commit(lambda: _queue_visit_cancel(order.pk))
 
 

@@ -95,12 +95,14 @@ def order_create(*, name: str, certno: str, schedule_id: int, source: str = Orde
     if not Schedule.objects.open_for_booking().filter(pk=schedule_id).exists():
         raise ApplicationError(NOT_BOOKABLE, {"field": "schedule"})
     patient, asked = patient_identify(name=name, certno=certno)
-    order = _book(patient, schedule_id, source)
+    order = order_book(patient=patient, schedule_id=schedule_id, source=source)
     exchange_attach(Exchange.objects.get(pk=asked), order)  # the visit's 1101 belongs in the order's trail
     return order
 
 
-def _book(patient, schedule_id: int, source: str) -> RegistrationOrder:
+def order_book(*, patient, schedule_id: int, source: str, bill_kind: str = REGISTRATION) -> RegistrationOrder:
+    """A place in the session for a patient already identified, with its bill of `bill_kind` (the window's
+    registrations are settled at the window, not by the platform's cashier)."""
     with transaction.atomic():  # the schedule's row lock serialises bookings of one session
         schedule = (
             Schedule.objects.open_for_booking()
@@ -137,7 +139,7 @@ def _book(patient, schedule_id: int, source: str) -> RegistrationOrder:
             expires_at=timezone.now() + datetime.timedelta(minutes=settings.REGISTRATION_ORDER_TTL_MINUTES),
         )
         bill = ledger.bill_open(
-            kind=REGISTRATION,
+            kind=bill_kind,
             patient=patient,
             owner=order,
             org_trace_no=order.trace_no,

@@ -207,6 +207,21 @@ def upload_fees(*, person, lines: list[dict], kind: str, msgid: str) -> list[dic
     return result
 
 
+def cancel_fees(*, person, mdtrt_id, chrg_bchno) -> None:
+    """2205: withdraw the fee details of one 收费批次号 ("0000": all of the visit)."""
+    _visit(mdtrt_id, person, Visit.Kind.OUTPATIENT)
+    lines = FeeLine.objects.filter(mdtrt_id=mdtrt_id)
+    if chrg_bchno != "0000":
+        lines = lines.filter(chrg_bchno=chrg_bchno)
+    # The simulation keeps no batch on a settlement: withdrawing the whole visit needs no standing settlement.
+    settled = Settlement.objects.filter(mdtrt_id=mdtrt_id, status=Settlement.Status.SETTLED)
+    if chrg_bchno == "0000" and settled.exists():
+        raise Refusal("该就诊有未撤销的结算，请先撤销结算")
+    if not lines.exists():
+        raise Refusal(f"收费批次号 {chrg_bchno} 无可撤销的费用明细")
+    lines.delete()
+
+
 def _amount(value, field: str) -> Decimal:
     if isinstance(value, (bool, float)) or value in (None, ""):
         raise Refusal(f"{field} 不是金额")

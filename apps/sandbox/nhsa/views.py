@@ -258,6 +258,16 @@ def _cancel_registration(envelope, inp, msgid):
     return {}
 
 
+def _cancel_fees(envelope, inp, msgid):
+    data = _node(inp, "data")
+    engine.cancel_fees(
+        person=_person(envelope, _field(data, "psn_no")),
+        mdtrt_id=_field(data, "mdtrt_id"),
+        chrg_bchno=_field(data, "chrg_bchno"),
+    )
+    return {}
+
+
 def _fee_handler(kind):
     def handle(envelope, inp, msgid):
         lines = inp.get("feedetail")
@@ -410,6 +420,7 @@ HANDLERS = {
     "2201": _register,
     "2202": _cancel_registration,
     "2204": _fee_handler(Visit.Kind.OUTPATIENT),
+    "2205": _cancel_fees,
     "2206": _presettle,
     "2207": _settle_handler("2207"),
     "2207B": _settle_handler("2207B"),
