@@ -1,0 +1,5 @@
+def index(request):
+    pass
+
+
+day = discrepancies = export = explain = upload = fetch = progress = chart = index
