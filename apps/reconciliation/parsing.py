@@ -105,12 +105,27 @@ def detect_encoding(head: bytes) -> str:
     raise FileRefused("文件编码既不是UTF-8也不是GBK", 1)
 
 
+class _Borrowed(io.RawIOBase):
+    """The caller's stream, read through but never closed (the text wrapper closes what it wraps)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
 class CheckFileReader:
     """Iterate a binary stream's detail lines (`Line`); afterwards `totals`, `encoding`, `delimiter` and
     `summary_seen` describe the file. Raises FileRefused at the first thing wrong."""
 
     def __init__(self, stream):
-        self._stream = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream, HEAD_BYTES)
+        self._stream = io.BufferedReader(_Borrowed(stream), HEAD_BYTES)
         self.encoding = ""
         self.delimiter = ""
         self.totals = Totals()
