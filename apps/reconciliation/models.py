@@ -139,6 +139,14 @@ class Discrepancy(models.Model):
     def __str__(self):
         return f"{self.bill_date} {self.get_category_display()} {self.order_no}"
 
+    @property
+    def platform_status_label(self) -> str:
+        return platform_status_label(self.platform_status)
+
+    @property
+    def local_status_label(self) -> str:
+        return local_status_label(self.local_status)
+
 
 class DiscrepancyNote(models.Model):
     """Finance's explanation of a discrepancy: who, when, what. Append-only; the latest one is shown."""
@@ -199,3 +207,13 @@ class FetchAttempt(models.Model):
         verbose_name = "对账文件下载"
         verbose_name_plural = "对账文件下载"
         ordering = ["-attempted_at", "-id"]
+
+
+def platform_status_label(status: str) -> str:
+    return "成功" if status == "SUCCESS" else status
+
+
+def local_status_label(status: str) -> str:
+    from apps.ledger.models import Status
+
+    return Status(status).label if status in Status.values else status

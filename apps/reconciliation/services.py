@@ -495,3 +495,17 @@ def discrepancy_explain(*, discrepancy: Discrepancy, text: str, author) -> Discr
         note = DiscrepancyNote.objects.create(discrepancy=discrepancy, text=text, author=author)
         Discrepancy.objects.filter(pk=discrepancy.pk).update(explained=True)
     return note
+
+
+def received_sweep(*, older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int:
+    """Import received files whose queued job never ran (the queue was down). Returns how many were tried."""
+    waiting = CheckFile.objects.filter(state=FileState.RECEIVED, received_at__lte=timezone.now() - older_than)
+    tried = 0
+    for file_id in waiting.values_list("pk", flat=True):
+        tried += 1
+        try:
+            file = check_file_import_stored(file_id=file_id)
+        except FileRefused:
+            continue
+        gateway_check(day=file.bill_date)
+    return tried

@@ -13,5 +13,4 @@ urlpatterns = [
     path("upload", views.upload, name="upload"),
     path("fetch", views.fetch, name="fetch"),
     path("file/<int:pk>/progress", views.progress, name="progress"),
-    path("chart.json", views.chart, name="chart"),
 ]

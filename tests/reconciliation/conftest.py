@@ -9,7 +9,10 @@ from django.utils import timezone
 def patient(db):
     from apps.patients.models import Patient
 
-    return Patient.objects.create(name="张伟", certno="220102198805060015", insutype="310")
+    from apps.core import pii
+
+    found = Patient.objects.filter(certno_hash=pii.keyed_hash("220102198805060015")).first()
+    return found or Patient.objects.create(name="张伟", certno="220102198805060015", insutype="310")
 
 
 @pytest.fixture
