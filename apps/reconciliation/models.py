@@ -120,7 +120,12 @@ class Discrepancy(models.Model):
     order_no = models.CharField("订单号", max_length=64, db_index=True)
     line = models.ForeignKey(
         # DO_NOTHING: lines are deleted in bulk (a refused file's), and only imported files have discrepancies.
-        CheckLine, verbose_name="平台明细", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
+        CheckLine,
+        verbose_name="平台明细",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
     )
     movement = models.ForeignKey(
         "ledger.MoneyMovement", verbose_name="本院资金记录", null=True, blank=True, on_delete=models.PROTECT

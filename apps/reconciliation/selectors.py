@@ -35,8 +35,10 @@ def category_counts(file: CheckFile | None) -> list[dict]:
     """Per category: how many, how many explained."""
     found = {}
     if file is not None:
-        rows = Discrepancy.objects.filter(file=file).values("category").annotate(
-            total=Count("id"), explained=Count("id", filter=Q(explained=True))
+        rows = (
+            Discrepancy.objects.filter(file=file)
+            .values("category")
+            .annotate(total=Count("id"), explained=Count("id", filter=Q(explained=True)))
         )
         found = {row["category"]: row for row in rows}
     return [
@@ -91,7 +93,5 @@ def chart_series(*, end: datetime.date, days: int = 30) -> dict:
         labels.append(f"{day.month}月{day.day}日")
         collected.append(str(Decimal(summary["payment_amount"])) if summary else None)
         refunded.append(str(-Decimal(summary["refund_amount"])) if summary else None)
-        problems.append(
-            sum(summary.get(name, 0) for name in Category.values) if summary else None
-        )
+        problems.append(sum(summary.get(name, 0) for name in Category.values) if summary else None)
     return {"labels": labels, "collected": collected, "refunded": refunded, "discrepancies": problems}

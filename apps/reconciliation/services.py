@@ -309,7 +309,8 @@ def match(file: CheckFile) -> dict:
             )  # fmt: skip
     Discrepancy.objects.bulk_create(found, batch_size=2000)
     lines_total = file.summary.get("lines", CheckLine.objects.filter(file=file).count())
-    counts["matched"] = lines_total - sum(counts[name] for name in COUNTS if name not in ("matched", "missing_platform"))
+    unmatched = counts[Category.MISSING_LOCAL] + counts[Category.AMOUNT_MISMATCH] + counts[Category.STATUS_MISMATCH]
+    counts["matched"] = lines_total - unmatched
     return counts
 
 

@@ -157,7 +157,8 @@ def explain(request, pk):
     back = reverse("reconciliation:discrepancies", args=[discrepancy.bill_date.isoformat()])
     if request.method == "POST":
         try:
-            services.discrepancy_explain(discrepancy=discrepancy, text=request.POST.get("text", ""), author=request.user)
+            text = request.POST.get("text", "")
+            services.discrepancy_explain(discrepancy=discrepancy, text=text, author=request.user)
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:

@@ -7,9 +7,8 @@ from django.utils import timezone
 
 @pytest.fixture
 def patient(db):
-    from apps.patients.models import Patient
-
     from apps.core import pii
+    from apps.patients.models import Patient
 
     found = Patient.objects.filter(certno_hash=pii.keyed_hash("220102198805060015")).first()
     return found or Patient.objects.create(name="张伟", certno="220102198805060015", insutype="310")

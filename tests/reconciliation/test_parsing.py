@@ -84,9 +84,7 @@ def test_refusals_of_the_whole_file():
 
 
 orders = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789", min_size=1, max_size=30)
-amounts = st.decimals(min_value=Decimal("-99999.99"), max_value=Decimal("99999.99"), places=2).filter(
-    lambda d: d != 0
-)
+amounts = st.decimals(min_value=Decimal("-99999.99"), max_value=Decimal("99999.99"), places=2).filter(lambda d: d != 0)
 descriptions = st.text(alphabet=st.characters(codec="gbk", exclude_characters='\r\n"\x00`'), max_size=20)
 
 
