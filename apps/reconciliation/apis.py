@@ -106,6 +106,7 @@ class FinanceView(HospitalAPIView):
     summary="某日对账汇总",
     description="平台对账文件与本院资金记录的匹配结果（各类差异笔数、收款退款合计），以及医保对总账结果。"
     "该日尚未导入文件时 imported 为 false、各项为 0。",
+    parameters=[OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH, description="对账日期 YYYY-MM-DD")],
     responses={200: SummaryOut},
 )
 class DaySummaryView(FinanceView):
@@ -147,6 +148,7 @@ class DaySummaryView(FinanceView):
     summary="某日对账差异明细",
     description=f"按差异类型、方向、是否已说明筛选，每页 {PAGE_SIZE} 条。该日尚未导入文件时返回 404。",
     parameters=[
+        OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH, description="对账日期 YYYY-MM-DD"),
         OpenApiParameter("category", OpenApiTypes.STR, enum=Category.values, description="差异类型"),
         OpenApiParameter("direction", OpenApiTypes.STR, enum=Direction.values, description="payment 收款，refund 退款"),
         OpenApiParameter("explained", OpenApiTypes.STR, enum=["yes", "no"], description="是否已说明"),
