@@ -102,15 +102,15 @@ class LineLoader:
         if self._postgres:
             self._rows.append(
                 f"{self._file_id}\t{line.line_no}\t{_copy_text(line.order_no)}\t{_copy_text(line.bank_order_no)}\t"
-                f"{line.traded_at.isoformat(' ')}{self._suffix}\t{_copy_text(line.status)}\t"
+                f"{line.traded_at}{self._suffix}\t{_copy_text(line.status)}\t"
                 f"{_copy_text(line.description)}\t{line.amount}\t{_copy_text(line.bank_refund_sn)}\t{line.discount}\n"
             )
         else:
+            utc = (datetime.datetime.fromisoformat(line.traded_at) - self._offset).isoformat(" ")
             self._rows.append(
                 (
-                    self._file_id, line.line_no, line.order_no, line.bank_order_no,
-                    (line.traded_at - self._offset).isoformat(" "), line.status, line.description, line.amount,
-                    line.bank_refund_sn, line.discount,
+                    self._file_id, line.line_no, line.order_no, line.bank_order_no, utc, line.status,
+                    line.description, line.amount, line.bank_refund_sn, line.discount,
                 )
             )  # fmt: skip
         if len(self._rows) >= BATCH:

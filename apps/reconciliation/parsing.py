@@ -46,7 +46,7 @@ class Line:
     line_no: int
     order_no: str
     bank_order_no: str
-    traded_at: datetime.datetime  # naive, the platform's local time
+    traded_at: str  # yyyy-MM-dd HH:mm:ss, the platform's local time (checked to be a real moment)
     status: str  # SUCCESS for every success word, else as written
     description: str
     amount: str  # two places, negative on refunds
@@ -105,6 +105,44 @@ def detect_encoding(head: bytes) -> str:
     raise FileRefused("文件编码既不是UTF-8也不是GBK", 1)
 
 
+def _real_day(text: str) -> bool:
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _split(raw: str, delimiter: str, line_no: int) -> list[str]:
+    try:
+        rows = list(csv.reader([raw.rstrip("\r\n")], delimiter=delimiter, skipinitialspace=True, strict=True))
+    except csv.Error as exc:
+        raise FileRefused(f"引号不成对或格式错误（{exc}）", line_no) from None
+    return rows[0] if rows else []
+
+
+def _fast_line(delimiter: str):
+    """`fullmatch` of a well-formed detail line with plain fields (ids may carry a leading back-tick)."""
+    d = re.escape(delimiter)
+    plain = f'[^{d}"`\\r\\n]'
+    ident = f'`?([^\\s{d}"`]{{{{{{low}},64}}}})'
+    states = "|".join(re.escape(word) for word in sorted(SUCCESS_WORDS | OTHER_STATES, key=len, reverse=True))
+    amount = r"(-?\d{1,12}(?:\.\d{1,2})?)"
+    pattern = d.join(
+        [
+            ident.format(low=1),
+            ident.format(low=0),
+            r"((\d{4}-\d\d-\d\d) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)",
+            f"({states})",
+            f"({plain}{{0,100}})",
+            amount,
+            ident.format(low=0),
+            amount + "?",
+        ]
+    )
+    return re.compile(pattern + r"(?:\r\n|\n|\r)?").fullmatch
+
+
 class _Borrowed(io.RawIOBase):
     """The caller's stream, read through but never closed (the text wrapper closes what it wraps)."""
 
@@ -133,27 +171,51 @@ class CheckFileReader:
 
     def __iter__(self) -> Iterator[Line]:
         self.encoding = detect_encoding(self._stream.peek(HEAD_BYTES)[:HEAD_BYTES])
-        # gb18030 reads every GBK file and the few characters GBK lacks; newline="" lets csv see CR LF itself.
+        # gb18030 reads every GBK file and the few characters GBK lacks; newline="" keeps CR LF for csv.
         text = io.TextIOWrapper(self._stream, encoding="gb18030" if self.encoding == "gbk" else self.encoding,
                                 newline="")  # fmt: skip
         header = self._header(text)
-        reader = csv.reader(text, delimiter=self.delimiter, skipinitialspace=True)
+        fast = _fast_line(self.delimiter)
+        dates: dict[str, bool] = {}
+        totals = self.totals
         blank_since = 0
         summary_header_at = 0
         line_no = 1
         try:
-            for row in reader:
-                line_no = reader.line_num + 1  # the header line was read before the reader started
+            for raw in text:
+                line_no += 1
+                # The usual line (no quotes, nothing to strip) is read by one regular expression; anything else
+                # goes through csv and the field-by-field checks below, which also name what is wrong.
+                match = fast(raw)
+                if match is not None and not blank_since and not summary_header_at:
+                    order_no, bank_order_no, traded, day, status, description, amount, refund_sn, discount = (
+                        match.groups()
+                    )
+                    valid = dates.get(day)
+                    if valid is None:
+                        valid = dates[day] = _real_day(day)
+                    if valid and amount[-3:-2] == ".":
+                        cents = int(amount[:-3] + amount[-2:])
+                        if cents < 0:
+                            totals.refunds += 1
+                            totals.refund_cents += cents
+                        else:
+                            totals.payments += 1
+                            totals.payment_cents += cents
+                        yield Line(line_no, order_no, bank_order_no, traded, SUCCESS if status in SUCCESS_WORDS
+                                   else status, description.strip(), amount, cents, refund_sn,
+                                   discount or "0.00")  # fmt: skip
+                        continue
+                row = _split(raw, self.delimiter, line_no)
                 if not any(field.strip() for field in row):
                     blank_since = blank_since or line_no
                     continue
-                first = _clean(row[0])
                 if summary_header_at:
                     if self.summary_seen:
                         raise FileRefused("汇总之后不应再有内容", line_no)
                     self._summary(row, line_no)
                     continue
-                if first.startswith(SUMMARY_FIRST):
+                if _clean(row[0]).startswith(SUMMARY_FIRST):
                     summary_header_at = line_no
                     continue
                 if blank_since:
@@ -161,8 +223,6 @@ class CheckFileReader:
                 yield self._line(row, line_no)
         except UnicodeDecodeError:
             raise FileRefused(f"不是{header}编码的文字", line_no + 1) from None
-        except csv.Error as exc:
-            raise FileRefused(f"引号不成对或格式错误（{exc}）", reader.line_num + 1) from None
         if summary_header_at and not self.summary_seen:
             raise FileRefused("汇总表头之后缺少汇总数值行", summary_header_at)
 
@@ -192,7 +252,7 @@ class CheckFileReader:
         if not _TIME.fullmatch(traded):
             raise FileRefused(f"交易时间“{traded[:30]}”应为 {TIME_FORMAT}", line_no)
         try:
-            traded_at = datetime.datetime.fromisoformat(traded)
+            datetime.datetime.fromisoformat(traded)
         except ValueError:
             raise FileRefused(f"交易时间“{traded}”不是有效的日期时间", line_no) from None
         if status in SUCCESS_WORDS:
@@ -211,7 +271,7 @@ class CheckFileReader:
             line_no=line_no,
             order_no=order_no,
             bank_order_no=bank_order_no,
-            traded_at=traded_at,
+            traded_at=traded,
             status=status,
             description=description[:100],
             amount=cents_text(cents),
@@ -248,5 +308,5 @@ class CheckFileReader:
 def first_date(stream) -> datetime.date | None:
     """The date of the first detail line (for an import without --date), or None for a file without lines."""
     for line in CheckFileReader(stream):
-        return line.traded_at.date()
+        return datetime.date.fromisoformat(line.traded_at[:10])
     return None

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError
@@ -325,21 +326,22 @@ def local_totals(day: datetime.date) -> dict:
         MoneyMovement.objects.with_status()
         .filter(channel__in=_platform_channels(), status=Status.SUCCEEDED)
         .filter(_effective_between(start, end))
-        .values_list("amount", flat=True)
+        .aggregate(
+            payments=Count("id", filter=Q(amount__gte=0)),
+            paid=Sum("amount", filter=Q(amount__gte=0)),
+            refunds=Count("id", filter=Q(amount__lt=0)),
+            refunded=Sum("amount", filter=Q(amount__lt=0)),
+        )
     )
-    paid = [amount for amount in rows if amount >= 0]
-    refunded = [amount for amount in rows if amount < 0]
     return {
-        "local_payments": len(paid),
-        "local_payment_amount": format_money(sum(paid, Decimal("0.00"))),
-        "local_refunds": len(refunded),
-        "local_refund_amount": format_money(sum(refunded, Decimal("0.00"))),
+        "local_payments": rows["payments"],
+        "local_payment_amount": format_money(_money(rows["paid"]) or Decimal("0.00")),
+        "local_refunds": rows["refunds"],
+        "local_refund_amount": format_money(_money(rows["refunded"]) or Decimal("0.00")),
     }
 
 
 def _effective_between(start, end):
-    from django.db.models import Q
-
     return Q(occurred_at__gte=start, occurred_at__lt=end) | Q(
         occurred_at__isnull=True, created_at__gte=start, created_at__lt=end
     )

@@ -35,7 +35,7 @@ def test_back_ticks_quotes_summary_and_blank_trailing_lines():
     data = build(ROWS, backtick=True, quote=True, summary=["2", "112.30", "1", "-12.30"], trailing_blank=3)
     reader, lines = read(data)
     assert [x.order_no for x in lines] == ["ORD001", "ORD002", "RF000101"]
-    assert lines[1].bank_order_no == "B2" and lines[0].traded_at.hour == 10
+    assert lines[1].bank_order_no == "B2" and lines[0].traded_at == "2026-11-29 10:00:00"
     assert reader.summary_seen and reader.totals.payments == 2 and reader.totals.refund_cents == -1230
 
 
