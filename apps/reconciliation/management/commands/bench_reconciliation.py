@@ -19,7 +19,6 @@ import sqlite3
 import subprocess
 import tempfile
 import time
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -89,33 +88,33 @@ class Command(BaseCommand):
         start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(0)))
         every = max(lines // 1000, 1)
         planted = dict.fromkeys(("missing_local", "missing_platform", "amount_mismatch", "status_mismatch"), 0)
-        writer = _LedgerWriter(patient.pk)
+        writer = _LedgerWriter(patient.pk, start)
+        stamp = f"{day:%Y%m%d}"
         with open(path, "w", encoding="utf-8", newline="") as out:
             out.write(HEADER)
             for i in range(lines):
-                moment = start + datetime.timedelta(seconds=i * 86_000 // lines)
+                second = i * 86_000 // lines
                 refund = i % 50 == 49
                 cents = rng.randint(100, 99_999)
-                order_no = f"{'RF' if refund else 'OL'}{day:%Y%m%d}{i:010d}"
+                order_no = f"{'RF' if refund else 'OL'}{stamp}{i:010d}"
                 amount = f"{'-' if refund else ''}{cents // 100}.{cents % 100:02d}"
-                out.write(
-                    f"{order_no},`4200{i:024d},{timezone.localtime(moment):%Y-%m-%d %H:%M:%S},SUCCESS,"
-                    f"{'退款成功' if refund else '支付成功'},{amount},{f'BSN{i:020d}' if refund else ''},0.00\r\n"
-                )
-                local_amount, status = Decimal(amount), Status.SUCCEEDED
+                clock = f"{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
+                words, serial = ("退款成功", f"BSN{i:020d}") if refund else ("支付成功", "")
+                out.write(f"{order_no},`4200{i:024d},{day} {clock},SUCCESS,{words},{amount},{serial},0.00\r\n")
+                status = Status.SUCCEEDED
                 if i % every == 1:
                     planted["missing_local"] += 1
                     continue
                 if i % every == 2:
                     planted["amount_mismatch"] += 1
-                    local_amount += Decimal("0.01")
+                    amount = f"{'-' if refund else ''}{(cents + 1) // 100}.{(cents + 1) % 100:02d}"
                 if i % every == 3:
                     planted["status_mismatch"] += 1
                     status = Status.UNKNOWN
-                writer.add(order_no, local_amount, status, moment, refund)
+                writer.add(order_no, amount, status, second, refund)
             for j in range(max(lines // 1000, 1)):  # booked locally, not on the platform's file
                 planted["missing_platform"] += 1
-                writer.add(f"OLX{day:%Y%m%d}{j:08d}", Decimal("10.00"), Status.SUCCEEDED, start, False)
+                writer.add(f"OLX{stamp}{j:08d}", "10.00", Status.SUCCEEDED, 0, False)
         writer.flush()
         return planted
 
@@ -147,37 +146,44 @@ class Command(BaseCommand):
 class _LedgerWriter:
     """Synthetic ledger rows in bulk, with explicit ids so that each movement's event can point at it."""
 
-    def __init__(self, patient_id: int):
+    def __init__(self, patient_id: int, start: datetime.datetime):
         self.postgres = connection.vendor == "postgresql"
-        self.patient_id = patient_id
         self.next_id = (MoneyMovement.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1_000_000
         self.next_event = (MovementEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1_000_000
-        self.now = timezone.now()
-        fields = [f for f in MoneyMovement._meta.concrete_fields]
+        # Times as the database stores them: seconds after `start`, formatted once per distinct second.
+        self.start = start
+        self.times: dict[int, str] = {}
+        self.now = self._time(timezone.now())
+        fields = list(MoneyMovement._meta.concrete_fields)
         self.columns = [f.column for f in fields]
-        given = {"id", "kind", "channel", "patient", "org_trace_no", "amount", "occurred_at", "created_at"}
-        self.constants = {f.column: f.get_default() for f in fields if f.name not in given}
-        self.constants["setlinfo"] = "{}"
+        given = ("id", "kind", "channel", "patient_id", "org_trace_no", "amount", "occurred_at", "created_at")
+        template = {f.column: f.get_default() for f in fields} | {"setlinfo": "{}", "patient_id": patient_id,
+                                                                     "channel": Channel.PAYLATER_ONLINE}  # fmt: skip
+        self.template = [template[c] for c in self.columns]
+        self.at = {name: self.columns.index(name) for name in given}
         self.movements, self.events = [], []
 
-    def _time(self, moment):
+    def _time(self, moment: datetime.datetime) -> str:
         return moment.isoformat(" ") if self.postgres else connection.ops.adapt_datetimefield_value(moment)
 
-    def add(self, order_no, amount, status, moment, refund):
-        row = dict(self.constants)
-        row.update(
-            id=self.next_id, kind=Kind.REFUND if refund else Kind.OUTPATIENT_SETTLEMENT,
-            channel=Channel.PAYLATER_ONLINE, patient_id=self.patient_id, org_trace_no=order_no, amount=str(amount),
-            occurred_at=self._time(moment) if status == Status.SUCCEEDED else None, created_at=self._time(moment),
-        )  # fmt: skip
-        self.movements.append([row[c] for c in self.columns])
-        self.events.append([self.next_event, self.next_id, str(status), "", self._time(self.now)])
+    def add(self, order_no: str, amount: str, status: str, second: int, refund: bool) -> None:
+        when = self.times.get(second)
+        if when is None:
+            when = self.times[second] = self._time(self.start + datetime.timedelta(seconds=second))
+        row = self.template.copy()
+        at = self.at
+        row[at["id"]], row[at["org_trace_no"]], row[at["amount"]] = self.next_id, order_no, amount
+        row[at["kind"]] = Kind.REFUND.value if refund else Kind.OUTPATIENT_SETTLEMENT.value
+        row[at["occurred_at"]] = when if status == Status.SUCCEEDED else None
+        row[at["created_at"]] = when
+        self.movements.append(row)
+        self.events.append((self.next_event, self.next_id, str(status), "", self.now))
         self.next_id += 1
         self.next_event += 1
         if len(self.movements) >= BATCH:
             self.flush()
 
-    def flush(self):
+    def flush(self) -> None:
         event_columns = ["id", "movement_id", "status", "detail", "created_at"]
         for table, columns, rows in (
             (MoneyMovement._meta.db_table, self.columns, self.movements),
