@@ -78,3 +78,23 @@ def test_a_refused_upload_shows_why_and_imports_nothing(login, worker):
 def test_progress_and_roles(login):
     client = login("cashier")
     assert client.get(reverse("reconciliation:index")).status_code in (302, 403)
+
+
+def test_an_upload_whose_job_never_ran_is_imported_by_the_sweep_and_progress_shows_it(login, book, monkeypatch):
+    import datetime
+
+    from apps.reconciliation import services
+
+    monkeypatch.setattr(jobs, "import_later", lambda file_id: None)  # the queue is down
+    client = login("finance")
+    today = timezone.localdate().isoformat()
+    book("ORD1", "12.30")
+    content = build([line("ORD1", "12.30", when=f"{today} 09:00:00")])
+    client.post(reverse("reconciliation:upload"), {"date": today, "file": SimpleUploadedFile("d.txt", content)})
+    file = CheckFile.objects.get()
+    assert client.get(reverse("reconciliation:progress", args=[file.pk])).json()["state"] == FileState.RECEIVED
+    assert "正在导入对账文件" in client.get(reverse("reconciliation:day", args=[today])).content.decode()
+    CheckFile.objects.filter(pk=file.pk).update(received_at=timezone.now() - datetime.timedelta(minutes=10))
+    assert services.received_sweep() == 1
+    progress = client.get(reverse("reconciliation:progress", args=[file.pk])).json()
+    assert progress == {"state": "current", "state_label": "已导入", "progress": 1, "error": ""}
