@@ -96,6 +96,7 @@ class LineLoader:
         self._rows: list = []
         self._postgres = connection.vendor == "postgresql"
         self._suffix = _utc_offset_text(offset)
+        self._utc: dict[str, str] = {}
         self.loaded = 0
 
     def add(self, line: Line) -> None:
@@ -106,7 +107,13 @@ class LineLoader:
                 f"{_copy_text(line.description)}\t{line.amount}\t{_copy_text(line.bank_refund_sn)}\t{line.discount}\n"
             )
         else:
-            utc = (datetime.datetime.fromisoformat(line.traded_at) - self._offset).isoformat(" ")
+            utc = self._utc.get(line.traded_at)
+            if utc is None:  # a day has at most 86,400 distinct times: each is converted once
+                utc = self._utc[line.traded_at] = (
+                    datetime.datetime.fromisoformat(line.traded_at) - self._offset
+                ).isoformat(" ")
+                if len(self._utc) > 200_000:  # a file spanning many days: keep memory bounded
+                    self._utc.clear()
             self._rows.append(
                 (
                     self._file_id, line.line_no, line.order_no, line.bank_order_no, utc, line.status,
