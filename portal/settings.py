@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "apps.audit.apps.LoginProtectionConfig",  # django-axes
     "apps.hospital_api",
     "apps.supplier_finance",
+    "apps.reconciliation",
 ]
 if SANDBOX_ENABLED:
     INSTALLED_APPS += ["apps.sandbox", "apps.sandbox.nhsa", "apps.sandbox.paylater"]
@@ -236,6 +237,13 @@ SANDBOX_SM2_PORTAL_PUBLIC_KEY = env.str("SANDBOX_SM2_PORTAL_PUBLIC_KEY", default
 if not DEBUG and PAYLATER_CODEC == "sm" and PAYLATER_SM2_PRIVATE_KEY == DEMO_SM2_PORTAL[0]:
     _refuse("set PAYLATER_SM2_PRIVATE_KEY (the demo SM2 key is public).")
 PAYLATER_ORG_SECRET = env.str("PAYLATER_ORG_SECRET", default="sandbox-org-secret")
+# Daily reconciliation (guide section 11): the worker fetches yesterday's file after this local time, retrying
+# after 10, 20, 40 … minutes, at most this many times. [assumed] The platform's file lists the orders of these
+# ledger channels (its own cashier); the others are settled at the gateway and checked by 3201.
+RECONCILIATION_FETCH_AT = env.str("RECONCILIATION_FETCH_AT", default="07:30")
+RECONCILIATION_FETCH_BACKOFF = env.int("RECONCILIATION_FETCH_BACKOFF", default=10)
+RECONCILIATION_FETCH_ATTEMPTS = env.int("RECONCILIATION_FETCH_ATTEMPTS", default=8)
+RECONCILIATION_PLATFORM_CHANNELS = env.list("RECONCILIATION_PLATFORM_CHANNELS", default=["paylater_online"])
 # Paths below PAYLATER_BASE_URL; the province's PDF may name them otherwise.
 PAYLATER_PATHS = {
     "sign_status": "api/sign/status",

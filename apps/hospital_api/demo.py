@@ -1,10 +1,12 @@
-"""Demo keys (CONTRACT.md section 3): terminal KIOSK-01 with demo-kiosk-key-2026, and the warehouse system."""
+"""Demo keys (CONTRACT.md section 3): terminal KIOSK-01 with demo-kiosk-key-2026, the warehouse system and the
+finance system."""
 
 from apps.hospital_api.models import ApiKey, Scope
 
 DEMO_KEYS = [
     ("KIOSK-01", "demo-kiosk-key-2026", Scope.KIOSK),
     ("WMS-01", "demo-warehouse-key-2026", Scope.WAREHOUSE),
+    ("FIN-01", "demo-finance-key-2026", Scope.FINANCE),
 ]
 
 

@@ -7,6 +7,7 @@ from rest_framework_api_key.models import AbstractAPIKey
 class Scope(models.TextChoices):
     KIOSK = "kiosk", "自助终端"
     WAREHOUSE = "warehouse", "仓储系统"
+    FINANCE = "finance", "财务系统"
 
 
 class ApiKey(AbstractAPIKey):

@@ -173,3 +173,23 @@ class Refund(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["org_code", "out_refund_no"], name="sandbox_paylater_refund_no_once")
         ]
+
+
+class CheckFilePlant(models.Model):
+    """Discrepancies planted in one day's reconciliation file, for demos and tests: one payment left out, one
+    with its amount raised, one listed in another state, and one order the hospital never issued."""
+
+    org_code = models.CharField("机构编码", max_length=30)
+    bill_date = models.DateField("对账日期")
+    omit = models.CharField("漏列的订单号", max_length=64)
+    amount_changed = models.CharField("金额改动的订单号", max_length=64)
+    state_changed = models.CharField("状态改动的订单号", max_length=64)
+    extra = models.CharField("多出的订单号", max_length=64)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "对账差异植入"
+        verbose_name_plural = "对账差异植入"
+        constraints = [
+            models.UniqueConstraint(fields=["org_code", "bill_date"], name="sandbox_paylater_plant_once_a_day")
+        ]

@@ -30,6 +30,7 @@ from apps.sandbox.paylater.models import (
     AccessCode,
     CallbackStatus,
     CashierLink,
+    CheckFilePlant,
     Payment,
     PaymentStatus,
     PushedMessage,
@@ -514,15 +515,24 @@ def check_file_build(*, org_code: str, bill_date: date) -> str:
 
     [assumed] Column 1 is the hospital's org_trace_no for payments and its outRefundNo for refunds; the amount
     is the order total (medfee_sumamt, as org_003 feesum_amt), negative on refund lines; status SUCCESS.
+    A day with planted discrepancies (`check_file_plant`) lists them.
     """
     _check_org(org_code, "orgCode")
     start = timezone.make_aware(datetime.combine(bill_date, datetime.min.time()))
     end = start + timedelta(days=1)
+    plant = CheckFilePlant.objects.filter(org_code=org_code, bill_date=bill_date).first()
     lines = [CHECK_FILE_HEADER]
     payments = Payment.objects.filter(org_code=org_code, paid_at__gte=start, paid_at__lt=end).order_by("paid_at", "pk")
     for p in payments:
-        amount = format_money(p.medfee_sumamt)
-        lines.append(f"{p.org_trace_no},{p.pay_chnl_ord_sn},{_local_text(p.paid_at)},SUCCESS,支付成功,{amount},,0.00")
+        amount, status, words = p.medfee_sumamt, "SUCCESS", "支付成功"
+        if plant and p.org_trace_no == plant.omit:
+            continue
+        if plant and p.org_trace_no == plant.amount_changed:
+            amount += Decimal("1.00")
+        if plant and p.org_trace_no == plant.state_changed:
+            status, words = "CLOSED", "已关闭"
+        lines.append(f"{p.org_trace_no},{p.pay_chnl_ord_sn},{_local_text(p.paid_at)},{status},{words},"
+                     f"{format_money(amount)},,0.00")  # fmt: skip
     refunds = Refund.objects.filter(
         org_code=org_code, trade_status=RefundStatus.SUCCESS, refunded_at__gte=start, refunded_at__lt=end
     ).order_by("refunded_at", "pk")
@@ -531,7 +541,32 @@ def check_file_build(*, org_code: str, bill_date: date) -> str:
             f"{r.out_refund_no},{r.pay_chnl_refund_sn},{_local_text(r.refunded_at)},SUCCESS,退款成功,"
             f"{format_money(-r.amount)},{r.bank_refund_serial},0.00"
         )
+    if plant:
+        lines.append(f"{plant.extra},B{plant.extra},{_local_text(start + timedelta(hours=12))},SUCCESS,支付成功,"
+                     "66.00,,0.00")  # fmt: skip
     return "\n".join(lines) + "\n"
+
+
+def check_file_plant(*, org_code: str, bill_date: date) -> CheckFilePlant:
+    """Plant one discrepancy of each kind in the day's file, using three of the day's payments."""
+    _check_org(org_code)
+    start = timezone.make_aware(datetime.combine(bill_date, datetime.min.time()))
+    orders = list(
+        Payment.objects.filter(
+            org_code=org_code, status=PaymentStatus.PAID, paid_at__gte=start, paid_at__lt=start + timedelta(days=1)
+        )
+        .order_by("paid_at", "pk")
+        .values_list("org_trace_no", flat=True)[:3]
+    )
+    if len(orders) < 3:
+        raise Refusal(f"{bill_date} 只有 {len(orders)} 笔已支付的订单，植入差异至少需要3笔")
+    plant, _ = CheckFilePlant.objects.update_or_create(
+        org_code=org_code,
+        bill_date=bill_date,
+        defaults={"omit": orders[0], "amount_changed": orders[1], "state_changed": orders[2],
+                  "extra": f"PLANTED{bill_date:%Y%m%d}"},
+    )  # fmt: skip
+    return plant
 
 
 # --- Sandbox index -------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("faults/", views.fault_add, name="fault_add"),
     path("faults/<int:fault_id>/clear/", views.fault_remove, name="fault_remove"),
     path("payments/<int:payment_id>/org_003/", views.org_003_resend, name="org_003_resend"),
+    path("check-file/plant/", views.check_file_plant, name="check_file_plant"),
     path("sign/", views.sign, name="sign"),
     path("cashier/", views.cashier, name="cashier"),
     path("phone/", views.phone, name="phone"),

@@ -4,6 +4,9 @@ The query string is the hospital's; nothing here trusts an amount from the brows
 bill from the portal (org_002) when the patient confirms.
 """
 
+import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -170,6 +173,24 @@ def fault_add(request):
 def fault_remove(request, fault_id: int):
     services.fault_clear(fault_id=fault_id)
     messages.success(request, "已清除故障")
+    return redirect(INDEX)
+
+
+@require_POST
+def check_file_plant(request):
+    try:
+        bill_date = datetime.date.fromisoformat(request.POST.get("bill_date", ""))
+        plant = services.check_file_plant(org_code=settings.ORG_CODE, bill_date=bill_date)
+    except ValueError:
+        messages.error(request, "请选择日期")
+    except Refusal as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"已为 {bill_date} 植入差异：漏列 {plant.omit}，金额+1.00 {plant.amount_changed}，"
+            f"状态改为已关闭 {plant.state_changed}，多出 {plant.extra}",
+        )
     return redirect(INDEX)
 
 

@@ -1,0 +1,47 @@
+"""Reconciliation in the admin (CONTRACT.md section 3): read-only; finance explains discrepancies on its screens."""
+
+from django.contrib import admin
+
+from apps.core.admin import DateRangeFilter, ExportTotalsMixin, ReadOnlyAdminMixin
+from apps.reconciliation.models import CheckFile, Discrepancy, DiscrepancyNote, FetchAttempt, GatewayCheck
+
+
+@admin.register(CheckFile)
+class CheckFileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["bill_date", "state", "source", "size", "received_at", "imported_at", "progress"]
+    list_filter = ["state", "source", ("bill_date", DateRangeFilter)]
+    search_fields = ["sha256", "source_detail"]
+    readonly_fields = [f.name for f in CheckFile._meta.fields]
+
+
+class NoteInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = DiscrepancyNote
+    extra = 0
+    fields = ["created_at", "author", "text"]
+    readonly_fields = fields
+
+
+@admin.register(Discrepancy)
+class DiscrepancyAdmin(ReadOnlyAdminMixin, ExportTotalsMixin, admin.ModelAdmin):
+    list_display = [
+        "bill_date", "category", "direction", "order_no", "platform_amount", "local_amount", "platform_status",
+        "local_status", "explained",
+    ]  # fmt: skip
+    list_filter = ["category", "direction", "explained", ("bill_date", DateRangeFilter)]
+    search_fields = ["order_no"]
+    raw_id_fields = ["file", "line", "movement"]
+    inlines = [NoteInline]
+    totals = ("platform_amount", "local_amount")
+
+
+@admin.register(GatewayCheck)
+class GatewayCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["bill_date", "insutype", "clr_type", "setl_optins", "fixmedins_setl_cnt", "medfee_sumamt",
+                    "stmt_rslt", "stmt_rslt_dscr", "error"]  # fmt: skip
+    list_filter = [("bill_date", DateRangeFilter)]
+
+
+@admin.register(FetchAttempt)
+class FetchAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["bill_date", "attempted_at", "ok", "message"]
+    list_filter = ["ok", ("bill_date", DateRangeFilter)]

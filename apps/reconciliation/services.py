@@ -1,0 +1,517 @@
+"""Receiving, importing and matching the platform's daily file; the gateway's 3201 totals; finance's notes.
+
+An import streams the file once: its bytes are stored (hash, size, source) while its lines are parsed and loaded
+in batches. A refused file leaves nothing behind (the command's contract) or, for a page upload run in the worker,
+only the refused file's record with its reason. The same bytes again for the same day change nothing. A different
+file for a day replaces the day's current file, which is kept as REPLACED with its findings.
+"""
+
+import datetime
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from apps.core.errors import ApplicationError
+from apps.core.money import format_money
+from apps.integrations.nhsa import client as nhsa
+from apps.integrations.paylater import client as paylater
+from apps.integrations.transport import UpstreamError
+from apps.ledger.models import Kind, MoneyMovement, MovementEvent, Status
+from apps.reconciliation.loading import LineLoader, StoredStream, StoringStream
+from apps.reconciliation.models import (
+    Category,
+    CheckFile,
+    CheckLine,
+    Direction,
+    Discrepancy,
+    DiscrepancyNote,
+    FetchAttempt,
+    FileChunk,
+    FileState,
+    GatewayCheck,
+    Source,
+)
+from apps.reconciliation.parsing import SUCCESS, CheckFileReader, FileRefused, cents_text, first_date
+
+log = logging.getLogger(__name__)
+
+PROGRESS_EVERY = 50_000
+COUNTS = ("matched", "missing_local", "missing_platform", "amount_mismatch", "status_mismatch")
+Progress = Callable[[int], None]
+
+
+def contract_summary(file: CheckFile) -> dict:
+    """CONTRACT.md section 6: the import's last line."""
+    summary = file.summary
+    return {"date": file.bill_date.isoformat(), "lines": summary.get("lines", 0)} | {
+        name: summary.get(name, 0) for name in COUNTS
+    }
+
+
+def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return start, timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
+def _local_offset(day: datetime.date) -> datetime.timedelta:
+    """The platform's times are local (Asia/Shanghai has had no daylight saving since 1991: one offset a day)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12))).utcoffset()
+
+
+def _current(bill_date: datetime.date) -> CheckFile | None:
+    return CheckFile.objects.filter(bill_date=bill_date, state=FileState.CURRENT).first()
+
+
+def _discard(file: CheckFile) -> None:
+    """Remove an unfinished import's rows (lines in one statement; chunks; the file)."""
+    CheckLine.objects.filter(file=file).delete()
+    FileChunk.objects.filter(file=file).delete()
+    file.delete()
+
+
+# --- import --------------------------------------------------------------------------------------------------
+
+
+def check_file_import_path(
+    *, path, bill_date: datetime.date | None = None, progress: Progress | None = None
+) -> tuple[CheckFile, bool]:
+    """`manage.py import_check_file`: (the day's current file, whether this import changed anything)."""
+    try:
+        with open(path, "rb") as handle:
+            if bill_date is None:
+                bill_date = first_date(handle)
+                if bill_date is None:
+                    raise ApplicationError("文件没有明细行，无法判断对账日期：请用 --date 指定")
+                handle.seek(0)
+            digest = hashlib.sha256()
+            for block in iter(lambda: handle.read(1024 * 1024), b""):
+                digest.update(block)
+            current = _current(bill_date)
+            if current is not None and current.sha256 == digest.hexdigest():
+                return current, False
+            handle.seek(0)
+            file = check_file_import(
+                stream=handle, bill_date=bill_date, source=Source.COMMAND, source_detail=str(path)[:300],
+                progress=progress,
+            )  # fmt: skip
+    except OSError as exc:
+        raise ApplicationError(f"无法读取文件 {path}：{exc.strerror}") from None
+    except FileRefused as exc:
+        raise ApplicationError(f"文件被拒绝，未导入：{exc}") from None
+    return file, True
+
+
+def check_file_import(
+    *,
+    stream,
+    bill_date: datetime.date,
+    source: str,
+    source_detail: str = "",
+    user=None,
+    progress: Progress | None = None,
+) -> CheckFile:
+    """Store and import `stream` in one pass. Raises FileRefused (nothing kept) on a bad file. Returns the day's
+    current file afterwards: this one, or the earlier one when the bytes are the same."""
+    file = CheckFile.objects.create(
+        bill_date=bill_date, sha256="", size=0, source=source, source_detail=source_detail, received_by=user,
+        state=FileState.IMPORTING,
+    )  # fmt: skip
+    storing = StoringStream(stream, file.pk)
+    try:
+        _load(file, CheckFileReader(storing), progress)
+    except BaseException:  # refused, or interrupted: nothing of it stays
+        _discard(file)
+        raise
+    file.sha256, file.size = storing.sha256.hexdigest(), storing.size
+    current = _current(bill_date)
+    if current is not None and current.sha256 == file.sha256:
+        _discard(file)
+        return current
+    CheckFile.objects.filter(pk=file.pk).update(sha256=file.sha256, size=file.size)
+    return _finish(file)
+
+
+def check_file_store(*, content: bytes | None = None, stream=None, bill_date, source, source_detail="", user=None):
+    """Keep a received file (page upload, download) for the worker to import: (file, already current?)."""
+    file = CheckFile.objects.create(
+        bill_date=bill_date, sha256="", size=0, source=source, source_detail=source_detail, received_by=user
+    )
+    storing = StoringStream(stream if stream is not None else _BytesReader(content), file.pk)
+    while storing.read(1024 * 1024):
+        pass
+    file.sha256, file.size = storing.sha256.hexdigest(), storing.size
+    current = _current(bill_date)
+    if current is not None and current.sha256 == file.sha256:
+        _discard(file)
+        return current, True
+    file.save(update_fields=["sha256", "size"])
+    return file, False
+
+
+class _BytesReader:
+    def __init__(self, content: bytes):
+        self._content, self._at = content, 0
+
+    def read(self, size: int) -> bytes:
+        piece = self._content[self._at : self._at + size]
+        self._at += len(piece)
+        return piece
+
+
+def check_file_import_stored(*, file_id: int, progress: Progress | None = None) -> CheckFile:
+    """The worker's half of a page upload or a download: import a stored file. A refusal keeps the file's record
+    (state REFUSED, with the reason) so that finance sees why; its lines are removed."""
+    claimed = CheckFile.objects.filter(pk=file_id, state=FileState.RECEIVED).update(state=FileState.IMPORTING)
+    file = CheckFile.objects.get(pk=file_id)
+    if not claimed:
+        return file
+    try:
+        _load(file, CheckFileReader(StoredStream(file.pk)), progress)
+    except FileRefused as exc:
+        CheckLine.objects.filter(file=file).delete()
+        CheckFile.objects.filter(pk=file.pk).update(state=FileState.REFUSED, error=str(exc)[:500])
+        file.refresh_from_db()
+        raise
+    return _finish(file)
+
+
+def _load(file: CheckFile, reader: CheckFileReader, progress: Progress | None) -> None:
+    loader = LineLoader(file.pk, _local_offset(file.bill_date))
+    count = 0
+    for line in reader:
+        loader.add(line)
+        count += 1
+        if count % PROGRESS_EVERY == 0:
+            loader.flush()
+            CheckFile.objects.filter(pk=file.pk).update(progress=count)
+            if progress:
+                progress(count)
+    loader.flush()
+    _refuse_duplicates(file)
+    totals = reader.totals
+    file.encoding, file.delimiter, file.progress = reader.encoding, reader.delimiter, count
+    file.summary = {
+        "lines": totals.lines,
+        "payments": totals.payments,
+        "payment_amount": cents_text(totals.payment_cents),
+        "refunds": totals.refunds,
+        "refund_amount": cents_text(totals.refund_cents),
+        "summary_block": reader.summary_seen,
+    }
+    CheckFile.objects.filter(pk=file.pk).update(
+        encoding=file.encoding, delimiter=file.delimiter, progress=count, summary=file.summary
+    )
+    if progress:
+        progress(count)
+
+
+def _refuse_duplicates(file: CheckFile) -> None:
+    """The same order twice in one file: found by the database (no set of a million order numbers in memory)."""
+    table = CheckLine._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT order_no, MIN(line_no), MAX(line_no) FROM {table} WHERE file_id = %s "
+            "GROUP BY order_no HAVING COUNT(*) > 1 ORDER BY MAX(line_no) LIMIT 1",
+            [file.pk],
+        )
+        row = cursor.fetchone()
+    if row:
+        raise FileRefused(f"订单号 {row[0]} 重复（第{row[1]}行已出现）", row[2])
+
+
+def _finish(file: CheckFile) -> CheckFile:
+    """Match, then make this file the day's current one (the earlier one, if any, is kept as REPLACED)."""
+    counts = match(file)
+    with transaction.atomic():
+        CheckFile.objects.select_for_update().filter(bill_date=file.bill_date, state=FileState.CURRENT).update(
+            state=FileState.REPLACED
+        )
+        file.summary = file.summary | counts | local_totals(file.bill_date)
+        file.state = FileState.CURRENT
+        file.imported_at = timezone.now()
+        file.save(update_fields=["summary", "state", "imported_at"])
+    return file
+
+
+# --- matching ------------------------------------------------------------------------------------------------
+
+
+def _platform_channels() -> list[str]:
+    return list(settings.RECONCILIATION_PLATFORM_CHANNELS)
+
+
+def _db_time(moment: datetime.datetime):
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+def match(file: CheckFile) -> dict:
+    """Compare the file's lines with the ledger; write a Discrepancy per disagreement; the five counts.
+
+    A line matches the movement of a platform channel with its order number and its sign (payment or refund),
+    whatever day the ledger booked it; a succeeded movement of the day that the file does not list is missing on
+    the platform. The day of a movement is when it took effect (or, still pending, when it was recorded).
+    """
+    Discrepancy.objects.filter(file=file).delete()
+    lines, movements = CheckLine._meta.db_table, MoneyMovement._meta.db_table
+    events = MovementEvent._meta.db_table
+    channels = _platform_channels()
+    marks = ", ".join(["%s"] * len(channels))
+    # A movement's final status never changes (ledger.services.movement_finish), so "its latest status is
+    # succeeded" is "it has a succeeded event": one semi-join instead of a latest-event lookup per line.
+    succeeded = f"EXISTS (SELECT 1 FROM {events} e WHERE e.movement_id = m.id AND e.status = %s)"
+    latest = f"(SELECT e.status FROM {events} e WHERE e.movement_id = m.id ORDER BY e.id DESC LIMIT 1)"
+    counts = dict.fromkeys(COUNTS, 0)
+    found = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT l.id, l.order_no, l.amount, l.status, m.id, m.amount, {latest} FROM {lines} l "
+            f"LEFT JOIN {movements} m ON m.org_trace_no = l.order_no AND m.channel IN ({marks}) "
+            f"AND (m.amount < 0) = (l.amount < 0) WHERE l.file_id = %s "
+            f"AND (m.id IS NULL OR m.amount <> l.amount OR l.status <> %s OR NOT {succeeded})",
+            [*channels, file.pk, SUCCESS, Status.SUCCEEDED],
+        )
+        while rows := cursor.fetchmany(5000):
+            for line_id, order_no, amount, status, mid, mamount, mstatus in rows:
+                if mid is None:
+                    category = Category.MISSING_LOCAL
+                elif Decimal(str(mamount)) != Decimal(str(amount)):
+                    category = Category.AMOUNT_MISMATCH
+                else:
+                    category = Category.STATUS_MISMATCH
+                counts[category] += 1
+                found.append(
+                    Discrepancy(
+                        file=file, bill_date=file.bill_date, category=category, order_no=order_no,
+                        direction=Direction.REFUND if Decimal(str(amount)) < 0 else Direction.PAYMENT,
+                        line_id=line_id, movement_id=mid, platform_amount=_money(amount),
+                        local_amount=_money(mamount), platform_status=status, local_status=mstatus or "",
+                    )
+                )  # fmt: skip
+        start, end = _day_bounds(file.bill_date)
+        cursor.execute(
+            f"SELECT m.id, m.org_trace_no, m.amount FROM {movements} m WHERE m.channel IN ({marks}) "
+            "AND COALESCE(m.occurred_at, m.created_at) >= %s AND COALESCE(m.occurred_at, m.created_at) < %s "
+            f"AND {succeeded} AND NOT EXISTS (SELECT 1 FROM {lines} l WHERE l.file_id = %s "
+            "AND l.order_no = m.org_trace_no AND (l.amount < 0) = (m.amount < 0))",
+            [*channels, _db_time(start), _db_time(end), Status.SUCCEEDED, file.pk],
+        )
+        for mid, order_no, amount in cursor.fetchall():
+            counts[Category.MISSING_PLATFORM] += 1
+            found.append(
+                Discrepancy(
+                    file=file, bill_date=file.bill_date, category=Category.MISSING_PLATFORM, order_no=order_no,
+                    direction=Direction.REFUND if Decimal(str(amount)) < 0 else Direction.PAYMENT, movement_id=mid,
+                    local_amount=_money(amount), local_status=Status.SUCCEEDED,
+                )
+            )  # fmt: skip
+    Discrepancy.objects.bulk_create(found, batch_size=2000)
+    lines_total = file.summary.get("lines", CheckLine.objects.filter(file=file).count())
+    unmatched = counts[Category.MISSING_LOCAL] + counts[Category.AMOUNT_MISMATCH] + counts[Category.STATUS_MISMATCH]
+    counts["matched"] = lines_total - unmatched
+    return counts
+
+
+def _money(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def local_totals(day: datetime.date) -> dict:
+    """What the ledger booked through the platform on `day`: succeeded payments and refunds, for the day view."""
+    start, end = _day_bounds(day)
+    rows = (
+        MoneyMovement.objects.with_status()
+        .filter(channel__in=_platform_channels(), status=Status.SUCCEEDED)
+        .filter(_effective_between(start, end))
+        .aggregate(
+            payments=Count("id", filter=Q(amount__gte=0)),
+            paid=Sum("amount", filter=Q(amount__gte=0)),
+            refunds=Count("id", filter=Q(amount__lt=0)),
+            refunded=Sum("amount", filter=Q(amount__lt=0)),
+        )
+    )
+    return {
+        "local_payments": rows["payments"],
+        "local_payment_amount": format_money(_money(rows["paid"]) or Decimal("0.00")),
+        "local_refunds": rows["refunds"],
+        "local_refund_amount": format_money(_money(rows["refunded"]) or Decimal("0.00")),
+    }
+
+
+def _effective_between(start, end):
+    return Q(occurred_at__gte=start, occurred_at__lt=end) | Q(
+        occurred_at__isnull=True, created_at__gte=start, created_at__lt=end
+    )
+
+
+# --- the gateway's side: 3201 ---------------------------------------------------------------------------------
+
+SETTLEMENT_KINDS = (Kind.OUTPATIENT_SETTLEMENT, Kind.INPATIENT_SETTLEMENT)
+DETAIL_LIMIT = 500
+
+
+@dataclass
+class _Group:
+    medfee_sumamt: Decimal = Decimal("0.00")
+    fund_pay_sumamt: Decimal = Decimal("0.00")
+    acct_pay: Decimal = Decimal("0.00")
+    count: int = 0
+
+    def __post_init__(self):
+        self.detail = []
+
+
+def _group_of(movement: MoneyMovement) -> tuple[str, str, str]:
+    """(insutype, clr_type, setl_optins) of a settlement, from its setlinfo where the gateway said so."""
+    info = movement.setlinfo or {}
+    insutype = str(info.get("insutype") or movement.patient.insutype or "")
+    clr_type = str(info.get("clr_type") or ("21" if movement.kind == Kind.INPATIENT_SETTLEMENT else "11"))
+    return insutype, clr_type, str(info.get("clr_optins") or settings.ADMDVS)
+
+
+def gateway_check(*, day: datetime.date) -> list[GatewayCheck]:
+    """3201 per insurance type, clearing type and agency for the settlements of `day` still standing (a reversed
+    or refunded settlement is out of the gateway's totals too). Where the gateway disagrees, the group's
+    settlements are kept as its detail for finance to compare."""
+    start, end = _day_bounds(day)
+    settled = list(
+        MoneyMovement.objects.with_status()
+        .filter(kind__in=SETTLEMENT_KINDS, status=Status.SUCCEEDED, occurred_at__gte=start, occurred_at__lt=end)
+        .exclude(setl_id="")
+        .select_related("patient")
+        .order_by("id")
+    )
+    undone = set(
+        MoneyMovement.objects.with_status()
+        .filter(reverses__in=[m.pk for m in settled], status=Status.SUCCEEDED)
+        .values_list("reverses_id", flat=True)
+    )
+    groups: dict[tuple[str, str, str], _Group] = {}
+    for movement in settled:
+        if movement.pk in undone:
+            continue
+        group = groups.setdefault(_group_of(movement), _Group())
+        group.count += 1
+        for name in ("medfee_sumamt", "fund_pay_sumamt", "acct_pay"):
+            setattr(group, name, getattr(group, name) + (getattr(movement, name) or Decimal("0.00")))
+        if len(group.detail) < DETAIL_LIMIT:
+            group.detail.append(
+                {
+                    "org_trace_no": movement.org_trace_no, "setl_id": movement.setl_id, "mdtrt_id": movement.mdtrt_id,
+                    "medfee_sumamt": format_money(movement.medfee_sumamt or Decimal("0.00")),
+                    "fund_pay_sumamt": format_money(movement.fund_pay_sumamt or Decimal("0.00")),
+                    "acct_pay": format_money(movement.acct_pay or Decimal("0.00")),
+                }
+            )  # fmt: skip
+    checks = []
+    for (insutype, clr_type, setl_optins), group in sorted(groups.items()):
+        values = {
+            "medfee_sumamt": group.medfee_sumamt, "fund_pay_sumamt": group.fund_pay_sumamt,
+            "acct_pay": group.acct_pay, "fixmedins_setl_cnt": group.count,
+        }  # fmt: skip
+        outcome = {"stmt_rslt": "", "stmt_rslt_dscr": "", "error": "", "detail": []}
+        try:
+            statement = nhsa.reconcile_totals(
+                opter="system", insutype=insutype, clr_type=clr_type, setl_optins=setl_optins, stmt_begndate=day,
+                stmt_enddate=day, **values,
+            )  # fmt: skip
+        except (UpstreamError, ApplicationError) as exc:
+            outcome["error"] = str(exc)[:300]
+        else:
+            outcome |= {"stmt_rslt": statement.stmt_rslt, "stmt_rslt_dscr": statement.stmt_rslt_dscr[:300]}
+            if not statement.balanced:
+                outcome["detail"] = group.detail
+        check, _ = GatewayCheck.objects.update_or_create(
+            bill_date=day, insutype=insutype, clr_type=clr_type, setl_optins=setl_optins, defaults=values | outcome
+        )
+        checks.append(check)
+    return checks
+
+
+# --- download ------------------------------------------------------------------------------------------------
+
+
+def check_file_fetch(*, day: datetime.date, progress: Progress | None = None) -> tuple[CheckFile, bool]:
+    """Download the day's file (getCheckFile) and import it; then the gateway's 3201. (file, changed?)"""
+    try:
+        content = paylater.check_file(bill_date=day)
+    except UpstreamError as exc:
+        FetchAttempt.objects.create(bill_date=day, ok=False, message=str(exc)[:500])
+        raise ApplicationError(f"下载对账文件失败：{exc}") from None
+    current = _current(day)
+    if current is not None and current.sha256 == hashlib.sha256(content).hexdigest():
+        FetchAttempt.objects.create(bill_date=day, ok=True, message="与已导入的文件相同")
+        return current, False
+    try:
+        file = check_file_import(
+            stream=_BytesReader(content), bill_date=day, source=Source.FETCH,
+            source_detail=settings.PAYLATER_PATHS["check_file"], progress=progress,
+        )  # fmt: skip
+    except FileRefused as exc:
+        FetchAttempt.objects.create(bill_date=day, ok=False, message=f"文件被拒绝：{exc}"[:500])
+        raise ApplicationError(f"平台的对账文件被拒绝，未导入：{exc}") from None
+    FetchAttempt.objects.create(bill_date=day, ok=True, message=f"已导入 {file.summary.get('lines', 0)} 行")
+    gateway_check(day=day)
+    return file, True
+
+
+def fetch_due(*, now: datetime.datetime | None = None) -> str:
+    """The worker's morning job, run every few minutes: after RECONCILIATION_FETCH_AT (local time), fetch
+    yesterday's file unless it is imported, backing off after each failure (RECONCILIATION_FETCH_BACKOFF minutes,
+    doubling) up to RECONCILIATION_FETCH_ATTEMPTS tries."""
+    now = timezone.localtime(now or timezone.now())
+    hour, minute = (int(part) for part in settings.RECONCILIATION_FETCH_AT.split(":"))
+    if now.time() < datetime.time(hour, minute):
+        return "未到下载时间"
+    day = now.date() - datetime.timedelta(days=1)
+    if _current(day) is not None:
+        return "已导入"
+    failures = list(FetchAttempt.objects.filter(bill_date=day, ok=False).order_by("-attempted_at"))
+    if len(failures) >= settings.RECONCILIATION_FETCH_ATTEMPTS:
+        return "已达最大重试次数"
+    if failures:
+        wait = datetime.timedelta(minutes=settings.RECONCILIATION_FETCH_BACKOFF * 2 ** (len(failures) - 1))
+        if now < failures[0].attempted_at + wait:
+            return "等待重试"
+    try:
+        file, _ = check_file_fetch(day=day)
+    except ApplicationError as exc:
+        log.warning("reconciliation file of %s not imported: %s", day, exc.message)
+        return exc.message
+    return f"已导入 {file.summary.get('lines', 0)} 行"
+
+
+# --- finance's notes -----------------------------------------------------------------------------------------
+
+
+def discrepancy_explain(*, discrepancy: Discrepancy, text: str, author) -> DiscrepancyNote:
+    """A note on a discrepancy (who, when, what). Money is never edited here: a correction is the ledger's."""
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError("请填写说明", {"field": "text"})
+    if len(text) > 500:
+        raise ApplicationError("说明不能超过500字", {"field": "text"})
+    with transaction.atomic():
+        note = DiscrepancyNote.objects.create(discrepancy=discrepancy, text=text, author=author)
+        Discrepancy.objects.filter(pk=discrepancy.pk).update(explained=True)
+    return note
+
+
+def received_sweep(*, older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int:
+    """Import received files whose queued job never ran (the queue was down). Returns how many were tried."""
+    waiting = CheckFile.objects.filter(state=FileState.RECEIVED, received_at__lte=timezone.now() - older_than)
+    tried = 0
+    for file_id in waiting.values_list("pk", flat=True):
+        tried += 1
+        try:
+            file = check_file_import_stored(file_id=file_id)
+        except FileRefused:
+            continue
+        gateway_check(day=file.bill_date)
+    return tried
