@@ -81,7 +81,8 @@ def _side(bill: Bill) -> _Side:
     return INPATIENT if bill_kinds.of(bill).inpatient else OUTPATIENT
 
 
-def _chrg_bchno(bill: Bill) -> str:
+def bill_chrg_bchno(bill: Bill) -> str:
+    """The 收费批次号 a bill's fee details are uploaded under, and withdrawn under (2205)."""
     return bill.org_trace_no[-30:]
 
 
@@ -107,7 +108,7 @@ def bill_upload_fees(*, bill: Bill, opter) -> None:
             "feedetl_sn": item.feedetl_sn,
             "mdtrt_id": bill.mdtrt_id,
             "psn_no": patient.psn_no,
-            "chrg_bchno": _chrg_bchno(bill),
+            "chrg_bchno": bill_chrg_bchno(bill),
             "rxno": item.rx_no,
             "fee_ocur_time": f"{timezone.localtime(item.fee_ocur_time):%Y-%m-%d %H:%M:%S}",
             "med_list_codg": item.med_list_codg,
@@ -148,7 +149,7 @@ def _gateway_bill(bill: Bill, medium: Medium | None):
     }
     if _side(bill) is INPATIENT:
         return nhsa.InpatientBill(**common)
-    return nhsa.OutpatientBill(**common, chrg_bchno=_chrg_bchno(bill), med_type=bill.med_type)
+    return nhsa.OutpatientBill(**common, chrg_bchno=bill_chrg_bchno(bill), med_type=bill.med_type)
 
 
 def bill_preview(*, bill: Bill, opter, medium: Medium | None = None) -> SettlementResult:

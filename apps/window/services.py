@@ -186,11 +186,6 @@ def window_refund(*, bill: Bill, reason: str, by) -> str:
 # --- after a refund: fee details (2205) and the visit (2202) ---------------------------------------------------
 
 
-def chrg_bchno(bill: Bill) -> str:
-    """The 收费批次号 the gateway module uploaded the bill's fee details under (its one rule)."""
-    return gateway._chrg_bchno(bill)
-
-
 def fees_withdraw(*, bill: Bill) -> bool:
     """2205 for a refunded bill's fee details. True once done (a refusal is logged; the sweep tries again)."""
     if not bill.fees_uploaded_at:
@@ -202,7 +197,7 @@ def fees_withdraw(*, bill: Bill) -> bool:
             insuplc_admdvs=patient.insuplc_admdvs,
             psn_no=patient.psn_no,
             mdtrt_id=bill.mdtrt_id,
-            chrg_bchno=chrg_bchno(bill),
+            chrg_bchno=gateway.bill_chrg_bchno(bill),
             business=bill,
         )
     except (UpstreamError, ApplicationError) as exc:

@@ -5,6 +5,7 @@ import pytest
 
 from apps.integrations.nhsa import client as nhsa
 from apps.integrations.transport import UpstreamRefused
+from apps.ledger import gateway
 from apps.window import services
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,7 +28,7 @@ def test_2205_withdraws_a_batch_once_and_never_under_a_standing_settlement(read,
     reading, medium = read()
     order = services.window_register(patient=reading.patient, schedule_id=session_today.pk)
     services.window_preview(bill=order.bill, medium=medium, opter=cashier)  # uploads the fee (2204)
-    batch = services.chrg_bchno(order.bill)
+    batch = gateway.bill_chrg_bchno(order.bill)
     assert FeeLine.objects.filter(mdtrt_id=order.mdtrt_id, chrg_bchno=batch).count() == 1
     withdraw(order.bill, batch)
     assert not FeeLine.objects.filter(mdtrt_id=order.mdtrt_id).exists()
