@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "apps.ledger",
     "apps.catalogue",
     "apps.outpatient",
+    "apps.inpatient",
     "apps.guidance",
     "apps.reports",
     "apps.audit",
