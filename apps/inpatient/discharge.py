@@ -3,11 +3,13 @@ cashier with what happens to the deposits (`rules.py`, the one rule), 2304 with 
 spine (`apps.ledger.gateway`), then every deposit still held refunded whole (C2305). Reversal: 2305."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError
+from apps.core.money import format_money
 from apps.core.refs import refers_to
 from apps.inpatient import rules, selectors, services
 from apps.inpatient.kinds import INPATIENT
@@ -94,9 +96,8 @@ def discharge_settle(*, admission: Admission, opter) -> DischargeOutcome:
     if outcome.status != "settled":
         return DischargeOutcome(outcome.status, f"出院结算：{outcome.message}")
     refunds = discharge_refund_deposits(admission=admission, opter=opter)
-    return DischargeOutcome(
-        "settled", f"出院结算成功，先医后付支付个人负担 ¥{outcome.movement.psn_cash_pay}。", refunds
-    )
+    share = format_money(outcome.movement.psn_cash_pay or Decimal("0.00"))
+    return DischargeOutcome("settled", f"出院结算成功，先医后付支付个人负担 ¥{share}。", refunds)
 
 
 def discharge_refund_deposits(*, admission: Admission, opter) -> list:

@@ -3,6 +3,8 @@
 Thin: every change goes through services (or discharge), every read through selectors; the outcome of each
 money call is said in a sentence at the top of the page."""
 
+import datetime
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -112,7 +114,7 @@ def register(request, pk):
 def charges_add(request, pk):
     admission = _admission(pk)
     day = parse_date(request.POST.get("day", "")) or timezone.localdate()
-    when = timezone.make_aware(timezone.datetime.combine(day, timezone.localtime().time().replace(microsecond=0)))
+    when = timezone.make_aware(datetime.datetime.combine(day, timezone.localtime().time().replace(microsecond=0)))
     items = [(code, cnt) for code, cnt in zip(request.POST.getlist("item"), request.POST.getlist("cnt"), strict=False)
              if code]  # fmt: skip
     try:
