@@ -25,7 +25,7 @@ from apps.patients.models import CertType
 def discharge_bill(*, admission: Admission) -> Bill:
     """The open bill of the discharged stay's charges (opened once; a reversed settlement gets a new one)."""
     with transaction.atomic():
-        admission = Admission.objects.select_for_update().select_related("patient").get(pk=admission.pk)
+        admission = Admission.objects.select_for_update(of=("self",)).select_related("patient").get(pk=admission.pk)
         if admission.state != AdmissionState.DISCHARGED:
             raise ApplicationError(f"住院{admission.get_state_display()}，请先办理出院")
         if admission.bill is not None:

@@ -20,7 +20,7 @@ class InpatientBills(BillKind):
         return False  # settled at the hospital's cashier with 2304, never offered to the platform's cashier
 
     def _admission(self, bill) -> Admission:
-        return Admission.objects.select_for_update().select_related("patient").get(bill=bill)
+        return Admission.objects.select_for_update(of=("self",)).select_related("patient").get(bill=bill)
 
     def settled(self, bill, movement, *, late: bool) -> None:
         admission = self._admission(bill)

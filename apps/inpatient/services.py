@@ -163,7 +163,7 @@ def _registered(admission: Admission, opter) -> Admission:
 
 
 def _locked(admission) -> Admission:
-    return Admission.objects.select_for_update().select_related("patient").get(pk=admission.pk)
+    return Admission.objects.select_for_update(of=("self",)).select_related("patient").get(pk=admission.pk)
 
 
 def _require_in_hospital(admission: Admission) -> None:
@@ -384,7 +384,8 @@ def deposit_refund(
             )
     reason = str(reason or "").strip()[:100] or "退还押金"
     with transaction.atomic():
-        deposit = Deposit.objects.select_for_update().select_related("admission__patient").get(pk=deposit.pk)
+        locked = Deposit.objects.select_for_update(of=("self",)).select_related("admission__patient")
+        deposit = locked.get(pk=deposit.pk)
         view = selectors.deposit_view(deposit)
         if view.state in ("refunding", "refund_unknown"):
             return MoneyOutcome("unknown", "该笔押金正在退还，结果核实中，不会重复退还。", deposit)
@@ -448,7 +449,7 @@ def deposit_partial_return(*, deposit: Deposit, return_amt, opter) -> MoneyOutco
 def deposit_partial_finish(*, deposit: Deposit, opter) -> MoneyOutcome:
     """The second step of a partial return: collect the amount kept, once (a live attempt is answered again)."""
     with transaction.atomic():
-        deposit = Deposit.objects.select_for_update().select_related("admission").get(pk=deposit.pk)
+        deposit = Deposit.objects.select_for_update(of=("self",)).select_related("admission").get(pk=deposit.pk)
         view = selectors.deposit_view(deposit)
         partial = view.partial
         if partial is None:
