@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "apps.catalogue",
     "apps.outpatient",
     "apps.window",
+    "apps.inpatient",
     "apps.guidance",
     "apps.reports",
     "apps.audit",

@@ -195,8 +195,11 @@ def bill_open(
     lines: list[BillLine],
     visit: Visit,
     expires_at: datetime.datetime | None = None,
+    fees_uploaded_at: datetime.datetime | None = None,
 ) -> Bill:
-    """Open a bill of `lines` for `owner`. The kind must be registered; the total is the sum of the lines."""
+    """Open a bill of `lines` for `owner`. The kind must be registered; the total is the sum of the lines.
+    `fees_uploaded_at`: the lines are already at the gateway (an inpatient stay uploads its charges day by day
+    with 2301), so settling sends no fee upload again."""
     if bill_kinds.get(kind) is None:
         raise ApplicationError(f"账单类型 {kind} 未注册")
     if not lines:
@@ -208,6 +211,7 @@ def bill_open(
             org_trace_no=org_trace_no,
             total=sum((line.amount for line in lines), Decimal("0.00")),
             expires_at=expires_at,
+            fees_uploaded_at=fees_uploaded_at,
             med_type=visit.med_type,
             dept_code=visit.dept_code,
             dept_name=visit.dept_name,

@@ -28,7 +28,9 @@ __all__ = [
     "OutpatientBill",
     "admit_inpatient",
     "cancel_outpatient_fees",
+    "cancel_inpatient_fees",
     "cancel_registration",
+    "discharge_inpatient",
     "pay_deposit",
     "person_info",
     "presettle_inpatient",
@@ -280,6 +282,40 @@ def admit_inpatient(
     return _result(types.Registration, sent, psn_no=psn_no)
 
 
+def discharge_inpatient(
+    *,
+    opter,
+    insuplc_admdvs: str,
+    psn_no: str,
+    mdtrt_id: str,
+    insutype: str,
+    endtime,
+    dise_codg: str,
+    dise_name: str,
+    dscg_way: str = "1",
+    diseinfo: list[dict] | None = None,
+    business: BusinessRef | None = None,
+) -> types.Ack:
+    """2402 出院办理: dscginfo + diseinfo[] (dscg_way 1 = 医嘱离院)."""
+    dscginfo = {
+        "mdtrt_id": _text("mdtrt_id", mdtrt_id, 30),
+        "psn_no": _text("psn_no", psn_no, 30),
+        "insutype": _text("insutype", insutype, 6),
+        "endtime": _time("endtime", endtime),
+        "dise_codg": _text("dise_codg", dise_codg, 30),
+        "dise_name": _text("dise_name", dise_name, 300),
+        "dscg_way": _text("dscg_way", dscg_way, 6),
+    }
+    sent = call(
+        "2402",
+        {"dscginfo": dscginfo, "diseinfo": list(diseinfo or [])},
+        opter=opter,
+        insuplc_admdvs=_text("insuplc_admdvs", insuplc_admdvs, 6),
+        business=business,
+    )
+    return _ack(sent)
+
+
 # --- 2204 / 2301 fee details ---------------------------------------------------------------------------------
 
 FEE_REQUIRED = ("feedetl_sn", "mdtrt_id", "psn_no", "fee_ocur_time", "med_list_codg", "medins_list_codg")
@@ -341,6 +377,25 @@ def upload_inpatient_fees(
         business=business,
     )
     return _result(types.FeeUpload, sent)
+
+
+def cancel_inpatient_fees(
+    *, opter, insuplc_admdvs: str, psn_no: str, mdtrt_id: str, feedetl_sn: str, business: BusinessRef | None = None
+) -> types.Ack:
+    """2302 住院费用明细撤销: one uploaded line by its feedetl_sn (the national "0000" for all is not used)."""
+    data = {
+        "feedetl_sn": _text("feedetl_sn", feedetl_sn, 30),
+        "mdtrt_id": _text("mdtrt_id", mdtrt_id, 30),
+        "psn_no": _text("psn_no", psn_no, 30),
+    }
+    sent = call(
+        "2302",
+        {"data": data},
+        opter=opter,
+        insuplc_admdvs=_text("insuplc_admdvs", insuplc_admdvs, 6),
+        business=business,
+    )
+    return _ack(sent)
 
 
 # --- settlements ---------------------------------------------------------------------------------------------

@@ -222,6 +222,33 @@ def cancel_fees(*, person, mdtrt_id, chrg_bchno) -> None:
     lines.delete()
 
 
+def cancel_fee(*, person, mdtrt_id: str, feedetl_sn: str) -> None:
+    """2302: an uploaded inpatient line is withdrawn (before the admission is settled)."""
+    _visit(mdtrt_id, person, Visit.Kind.INPATIENT)
+    if Settlement.objects.filter(mdtrt_id=mdtrt_id, status=Settlement.Status.SETTLED).exists():
+        raise Refusal("该住院已结算，不能撤销费用明细，请先撤销结算")
+    deleted, _ = FeeLine.objects.filter(mdtrt_id=mdtrt_id, feedetl_sn=feedetl_sn).delete()
+    if not deleted:
+        raise Refusal(f"费用明细流水号 {feedetl_sn} 未上传或已撤销")
+
+
+def discharged(mdtrt_id: str) -> bool:
+    return Message.objects.filter(effect_kind="discharge", effect_ref=mdtrt_id, undone_at__isnull=True).exists()
+
+
+def discharge(*, person, mdtrt_id: str, msgid: str) -> None:
+    """2402: the admission ends (kept as the message's effect, which 2601 may undo)."""
+    _visit(mdtrt_id, person, Visit.Kind.INPATIENT)
+    if discharged(mdtrt_id):
+        raise Refusal(f"就诊ID {mdtrt_id} 已办理出院")
+    _effect(msgid, "discharge", mdtrt_id)
+
+
+def inpatient_fees(mdtrt_id: str) -> Decimal:
+    """The total of the admission's uploaded lines, which 2303 / 2304 must match."""
+    return sum((line.det_item_fee_sumamt for line in FeeLine.objects.filter(mdtrt_id=mdtrt_id)), ZERO)
+
+
 def _amount(value, field: str) -> Decimal:
     if isinstance(value, (bool, float)) or value in (None, ""):
         raise Refusal(f"{field} 不是金额")
@@ -237,9 +264,18 @@ def _amount(value, field: str) -> Decimal:
 # --- settlements ---------------------------------------------------------------------------------------------
 
 
-def presettle(*, person, medfee_sumamt) -> dict:
-    """2206 / 2303: what settling would do, with nothing moved."""
+def presettle(*, person, medfee_sumamt, inpatient_mdtrt_id: str = "") -> dict:
+    """2206 / 2303: what settling would do, with nothing moved (2303 also checks the uploaded lines)."""
+    if inpatient_mdtrt_id:
+        _visit(inpatient_mdtrt_id, person, Visit.Kind.INPATIENT)
+        _check_inpatient_total(inpatient_mdtrt_id, medfee_sumamt)
     return _wire(split(person, medfee_sumamt))
+
+
+def _check_inpatient_total(mdtrt_id: str, medfee_sumamt: Decimal) -> None:
+    uploaded = inpatient_fees(mdtrt_id)
+    if uploaded != medfee_sumamt:
+        raise Refusal(f"医疗费总额 {medfee_sumamt} 与已上传住院费用明细合计 {uploaded} 不符")
 
 
 def settle_outpatient(*, person, mdtrt_id, medfee_sumamt, paylater: bool, msgid: str) -> dict:
@@ -261,6 +297,10 @@ def settle(*, person, mdtrt_id, medfee_sumamt, paylater: bool, msgid: str, infno
     _visit(mdtrt_id, person, kind)
     if paylater and not person.signed:
         raise Refusal("该人员未签约先医后付，不能先医后付结算")
+    if kind == Visit.Kind.INPATIENT:
+        _check_inpatient_total(mdtrt_id, medfee_sumamt)
+        if Settlement.objects.filter(mdtrt_id=mdtrt_id, status=Settlement.Status.SETTLED).exists():
+            raise Refusal(f"就诊ID {mdtrt_id} 已结算，请勿重复结算")
     if chrg_bchno:
         uploaded = [
             line.det_item_fee_sumamt for line in FeeLine.objects.filter(mdtrt_id=mdtrt_id, chrg_bchno=chrg_bchno)
@@ -468,6 +508,7 @@ _UNDO = {
     "deposit": _undo_deposit,
     "deposit_refund": _undo_deposit_refund,
     "visit": _undo_visit,
+    "discharge": lambda mdtrt_id: None,  # undoing marks the message undone, which is what `discharged` reads
 }
 
 

@@ -130,7 +130,7 @@ def _process(request, envelope: dict, infno: str) -> JsonResponse:
 
 
 def _psn_no(inp: dict) -> str:
-    for key in ("data", "mdtrtinfo"):
+    for key in ("data", "mdtrtinfo", "dscginfo"):
         if isinstance(inp.get(key), dict) and inp[key].get("psn_no"):
             return str(inp[key]["psn_no"])
     lines = inp.get("feedetail")
@@ -279,12 +279,20 @@ def _fee_handler(kind):
     return handle
 
 
-def _presettle(envelope, inp, msgid):
-    data = _node(inp, "data")
-    person = _person(envelope, _field(data, "psn_no"))
-    setlinfo = {"setl_id": "", "mdtrt_id": _field(data, "mdtrt_id"), "psn_no": person.psn_no}
-    setlinfo |= engine.presettle(person=person, medfee_sumamt=_money(data, "medfee_sumamt"))
-    return {"setlinfo": setlinfo, "setldetail": engine.setldetail(setlinfo | {"insutype": person.insutype})}
+def _presettle_handler(infno):
+    def handle(envelope, inp, msgid):
+        data = _node(inp, "data")
+        person = _person(envelope, _field(data, "psn_no"))
+        mdtrt_id = _field(data, "mdtrt_id")
+        setlinfo = {"setl_id": "", "mdtrt_id": mdtrt_id, "psn_no": person.psn_no}
+        setlinfo |= engine.presettle(
+            person=person,
+            medfee_sumamt=_money(data, "medfee_sumamt"),
+            inpatient_mdtrt_id=mdtrt_id if infno == "2303" else "",
+        )
+        return {"setlinfo": setlinfo, "setldetail": engine.setldetail(setlinfo | {"insutype": person.insutype})}
+
+    return handle
 
 
 def _settle_handler(infno):
@@ -338,6 +346,23 @@ def _admit(envelope, inp, msgid):
         msgid=msgid,
     )
     return {"result": {"mdtrt_id": mdtrt_id}}
+
+
+def _discharge(envelope, inp, msgid):
+    info = _node(inp, "dscginfo")
+    _field(info, "endtime")
+    engine.discharge(person=_person(envelope, _field(info, "psn_no")), mdtrt_id=_field(info, "mdtrt_id"), msgid=msgid)
+    return {}
+
+
+def _cancel_fee(envelope, inp, msgid):
+    data = _node(inp, "data")
+    engine.cancel_fee(
+        person=_person(envelope, _field(data, "psn_no")),
+        mdtrt_id=_field(data, "mdtrt_id"),
+        feedetl_sn=_field(data, "feedetl_sn"),
+    )
+    return {}
 
 
 def _pay_deposit(envelope, inp, msgid):
@@ -421,13 +446,15 @@ HANDLERS = {
     "2202": _cancel_registration,
     "2204": _fee_handler(Visit.Kind.OUTPATIENT),
     "2205": _cancel_fees,
-    "2206": _presettle,
+    "2206": _presettle_handler("2206"),
     "2207": _settle_handler("2207"),
     "2207B": _settle_handler("2207B"),
     "2208": _reverse_handler("2208"),
     "2401": _admit,
+    "2402": _discharge,
     "2301": _fee_handler(Visit.Kind.INPATIENT),
-    "2303": _presettle,
+    "2302": _cancel_fee,
+    "2303": _presettle_handler("2303"),
     "2304": _settle_handler("2304"),
     "2305": _reverse_handler("2305"),
     "C2304": _pay_deposit,
