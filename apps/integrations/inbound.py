@@ -16,16 +16,17 @@ Usage — one subclass per interface, registered by its app with apps.integratio
 
 What the base does, in order:
 
-1. stores the call in `Exchange` (direction in, party paylater, headers minus the signature, the body masked, the
-   raw body encrypted) before anything else, outside any transaction (`non_atomic_requests`), so the inbox row
-   survives whatever follows. Until the call is authenticated only UNAUTHENTICATED_BODY_KEPT bytes of it are kept,
-   and NUL / lone surrogates are replaced: anyone can send anything. A body over DATA_UPLOAD_MAX_MEMORY_SIZE:
-   HTTP 413, ret_code "02";
-2. authenticates and decodes with the configured codec (`PlatformAuthentication`, paylater/codec.py): timestamp
-   window settings.PLATFORM_AUTH_WINDOW_SECONDS, nonce remembered in `InboundNonce`, known app id, constant-time
-   comparison. Failure: HTTP 401, ret_code "02". A body that is not a JSON object as the contract allows it
-   (UTF-8 only, no NaN/Infinity, no NUL or lone surrogate, nested at most codec.MAX_DEPTH): HTTP 400, ret_code
-   "02". The full raw body is kept from here on;
+1. reads the body (over DATA_UPLOAD_MAX_MEMORY_SIZE: HTTP 413, ret_code "02");
+2. authenticates and decodes with the configured codec (`PlatformAuthentication`, paylater/codec.py; no database):
+   timestamp window settings.PLATFORM_AUTH_WINDOW_SECONDS, known app id, constant-time comparison. Failure: HTTP
+   401, ret_code "02". A body that is not a JSON object as the contract allows it (UTF-8 only, no NaN/Infinity, no
+   NUL or lone surrogate, nested at most codec.MAX_DEPTH): HTTP 400, ret_code "02". Then, in one transaction and
+   before any business work, stores the call in `Exchange` (direction in, party paylater, headers minus the
+   signature, the body masked, the raw body encrypted) with its nonce in `InboundNonce` (a nonce seen before:
+   401), outside the request's transaction (`non_atomic_requests`), so the inbox row survives whatever follows.
+   A call refused or crashed before that still gets its row, written once with the answer, keeping only
+   UNAUTHENTICATED_BODY_KEPT bytes of the body with NUL / lone surrogates replaced: anyone can send anything.
+   Old nonces are forgotten by the worker (`tasks.nonces_forget_task`);
 3. validates with `InputSerializer`; the first error answers HTTP 200, ret_code "02", ret_msg naming the field;
 4. calls `handle()`; its reply is wrapped as {"ret_code": "00", "ret_msg": "成功", "result": "succ", **reply}
    (style "report": {"ret_code": "00", "ret_msg": "成功", **reply}). ApplicationError from the serializer or
@@ -34,7 +35,8 @@ What the base does, in order:
 5. encodes HTTP 200 replies with the codec (the sm envelope when PAYLATER_CODEC is sm); refusals of calls that
    could not be authenticated or decoded (401, 400, 413) and crashes (500) are plain JSON, which carry no
    personal data;
-6. updates the row: masked reply, HTTP status, duration, outcome ok / refused / failed, error text (masked).
+6. writes the answer into the row: masked reply, HTTP status, duration, outcome ok / refused / failed, error
+   text (masked).
    A 4xx is logged as one WARNING line without a traceback.
 
 Nothing but the exchange row (and, once the signature checks, the nonce) is written for a refused call: the
@@ -45,11 +47,10 @@ import logging
 import time
 import traceback
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
@@ -108,15 +109,6 @@ class PlatformAuthentication(BaseAuthentication):
     def authenticate_header(self, request):
         # A non-empty value makes DRF answer 401 rather than 403.
         return 'PlatformSignature realm="api/platform"'
-
-
-def _remember_nonce(caller: PlatformCaller) -> None:
-    """Within the caller's transaction: forget nonces too old to be replayed (the clock may be ±window, so a
-    call can be replayed up to two windows after it was first seen); IntegrityError if this one was seen."""
-    now = timezone.now()
-    window = timedelta(seconds=settings.PLATFORM_AUTH_WINDOW_SECONDS)
-    InboundNonce.objects.filter(seen_at__lt=now - 2 * window).delete()
-    InboundNonce.objects.create(app_id=caller.app_id, nonce=caller.nonce, seen_at=now)
 
 
 class PlatformAuthenticationScheme(OpenApiAuthenticationExtension):
@@ -241,22 +233,25 @@ class PlatformAPIView(APIView):
     def initial(self, request, *args, **kwargs):
         self._started = time.monotonic()
         self._crash = ""
-        raw = _body(request)
-        self.exchange = _store_call(request, raw, self.interface)
-        if raw is None:
+        self.exchange = None
+        self._raw = _body(request)
+        if self._raw is None:
             raise PayloadTooLarge()
         if request.method.lower() not in self.http_method_names:
             raise exceptions.MethodNotAllowed(request.method)  # before authentication asks for a body
-        super().initial(request, *args, **kwargs)  # authentication: request.auth is the decoded body
-        self.exchange.request_body = loggable(request.auth)
-        self.exchange.raw_body = request.body.decode()  # the codec proved it UTF-8 JSON without NUL
-        # The nonce and the decoded body in one transaction: a call commits as few times as it can.
+        super().initial(request, *args, **kwargs)  # authentication (no database): request.auth is the body
+        # The inbox row, with the whole body, and the nonce in one transaction, before any business work: a call
+        # commits as few times as it can, and what it asked survives whatever handle() does.
+        exchange = _new_exchange(request, self._raw, self.interface, decoded=request.auth)
         try:
             with transaction.atomic():
-                _remember_nonce(request.user)
-                self.exchange.save(update_fields=["request_body", "raw_body"])
+                InboundNonce.objects.create(
+                    app_id=request.user.app_id, nonce=request.user.nonce, seen_at=timezone.now()
+                )
+                exchange.save()
         except IntegrityError:
             raise exceptions.AuthenticationFailed("X-Nonce 已使用过（重放的请求）") from None
+        self.exchange = exchange
 
     def post(self, request, *args, **kwargs):
         serializer = self.InputSerializer(data=request.auth)
@@ -279,6 +274,8 @@ class PlatformAPIView(APIView):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         exchange = getattr(self, "exchange", None)
+        if exchange is None and hasattr(self, "_started"):  # refused (or crashed) before the inbox row was written
+            exchange = _new_exchange(request, self._raw, self.interface, decoded=None)
         if exchange is not None:
             _store_reply(exchange, response, self._started, self._crash)
             if 400 <= response.status_code < 500:
@@ -317,21 +314,27 @@ def _logged_body(raw: bytes):
     return {"_raw": mask_text(_storable(prefix)), "_bytes": len(raw)}
 
 
-def _store_call(request, raw: bytes | None, interface: str) -> Exchange:
-    """The inbox row, before anything else is known about the call: a bounded copy of what arrived."""
-    logged = _logged_body(raw) if raw is not None else None
+def _new_exchange(request, raw: bytes | None, interface: str, *, decoded) -> Exchange:
+    """The inbox row (not saved yet). Authenticated (`decoded` is the body): the masked body and the whole raw
+    body, which the codec proved UTF-8 JSON without NUL. Otherwise a bounded, storable copy of what arrived:
+    anyone can send anything."""
+    if decoded is not None:
+        logged, kept = loggable(decoded), raw.decode()
+    else:
+        logged = _logged_body(raw) if raw is not None else None
+        kept = raw[:UNAUTHENTICATED_BODY_KEPT].decode(errors="replace") if raw is not None else ""
     headers = {
         name: mask_text(_storable(value[:HEADER_VALUE_KEPT]))
         for name, value in request.headers.items()
         if "signature" not in name.lower() and name.lower() not in ("cookie", "authorization")
     }
-    return Exchange.objects.create(
+    return Exchange(
         direction=Direction.IN,
         party=Party.PAYLATER,
         interface=interface,
         url=request.path[:300],
         request_headers=headers,
-        raw_body=raw[:UNAUTHENTICATED_BODY_KEPT].decode(errors="replace") if raw is not None else "",
+        raw_body=kept,
         request_body=logged if isinstance(logged, dict | list | None) else {"_raw": logged},
     )
 
@@ -350,4 +353,14 @@ def _store_reply(exchange: Exchange, response, started: float, crash: str) -> No
     exchange.outcome = outcome
     # ret_msg may echo what was sent (a field error quoting the value): masked like the bodies.
     exchange.error = mask_text(crash or ("" if outcome == Outcome.OK else str(data.get("ret_msg", ""))))
-    exchange.save(update_fields=["response_body", "http_status", "duration_ms", "outcome", "error"])
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # The answer is a log entry: the business effect and any reply that must be given again (org_003's)
+            # were committed by handle() itself. Not waiting for the WAL flush here halves a call's fsyncs; a
+            # database crash within a fraction of a second could cost the log the answer, never the call's effect.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        if exchange.pk is None:
+            exchange.save()
+        else:
+            exchange.save(update_fields=["response_body", "http_status", "duration_ms", "outcome", "error"])

@@ -86,9 +86,12 @@ def test_a_nonce_is_remembered_for_two_windows(client, settings):
     assert response.status_code == 401 and "重放" in response.json()["ret_msg"]
 
 
-def test_nonces_older_than_two_windows_are_forgotten(client, settings):
+def test_nonces_older_than_two_windows_are_forgotten_by_the_worker(client, settings):
+    from apps.integrations.tasks import nonces_forget_task
+
     old = timezone.now() - timedelta(seconds=settings.PLATFORM_AUTH_WINDOW_SECONDS * 2 + 5)
     InboundNonce.objects.create(app_id=settings.PAYLATER_APP_ID, nonce="forgotten-nonce-1", seen_at=old)
+    nonces_forget_task()
     assert post(client, settings, nonce="forgotten-nonce-1").status_code == 200
 
 
