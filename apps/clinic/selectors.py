@@ -21,8 +21,9 @@ STATES = {
     "refunded": "已退费",
     "withdrawn": "已撤回",
     "expired": "已过期",
+    "closed": "已关闭",
 }
-FINAL = ("settled", "refunded", "withdrawn", "expired")
+FINAL = ("settled", "refunded", "withdrawn", "expired", "closed")
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def prescription_status(prescription: Prescription | None) -> Status:
         return Status(prescription.closed_reason)
     state = bill_gateway_state(prescription.bill)
     if state != "open":
-        return Status(state if state in STATES else "settling")
+        return Status(state)
     if prescription.mode == Mode.CONFIRM:
         return Status("confirm")
     if prescription.settle_queued:

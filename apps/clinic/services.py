@@ -252,7 +252,8 @@ def prescription_close(*, prescription: Prescription, reason: str) -> Prescripti
     """Withdraw (the doctor) or expire (the sweep) an unpaid bill: the platform stops offering it and the patient
     is told. A bill being settled or settled cannot be closed."""
     with transaction.atomic():
-        prescription = Prescription.objects.select_for_update().select_related("bill").get(pk=prescription.pk)
+        ledger.bill_locked(prescription.bill_id)  # bill first, then prescription: the order every writer takes
+        prescription = Prescription.objects.select_for_update().get(pk=prescription.pk)
         bill = ledger.bill_close(bill=prescription.bill)
         if bill.state != BillState.CLOSED:
             raise ApplicationError(f"账单{bill.get_state_display()}，不能撤回")

@@ -5,6 +5,7 @@ Stops are made for ANY settled bill whose items include drugs, exams or labs (cl
 of `apps.ledger.signals.bill_settled`. Places and the [assumed] field names are in `apps/guidance/places.py`.
 """
 
+import datetime
 import hashlib
 import json
 from dataclasses import dataclass
@@ -104,10 +105,34 @@ def stops_create_for_bill(*, bill) -> list[GuidanceStop]:
     return created
 
 
+def stops_create_missing(*, since_hours: int = 24) -> int:
+    """The sweep: recently settled bills with drugs, exams or labs but no stops (the signal's receiver failed, or
+    the process died between the commit and the receiver)."""
+    from apps.ledger.models import Bill, BillState
+
+    categories = [*places.DRUG_CATEGORIES, *places.EXAM_ROOMS]
+    due = (
+        Bill.objects.filter(
+            state=BillState.SETTLED,
+            settled_at__gte=timezone.now() - datetime.timedelta(hours=since_hours),
+            items__category__in=categories,
+            guidance_stops__isnull=True,
+        )
+        .select_related("patient")
+        .distinct()
+    )
+    return sum(len(stops_create_for_bill(bill=bill)) > 0 for bill in due[:100])
+
+
 def stop_advance(*, stop_id: int, to: str) -> GuidanceStop:
     """Staff marked the next step (已取药, 已检查, 报告已出): one step forward only; the patient is told."""
     with transaction.atomic():
-        stop = GuidanceStop.objects.select_for_update().select_related("bill__patient").filter(pk=stop_id).first()
+        stop = (
+            GuidanceStop.objects.select_for_update(of=("self",))
+            .select_related("bill__patient")
+            .filter(pk=stop_id)
+            .first()
+        )
         if stop is None:
             raise ApplicationError("没有这条导诊记录")
         if stop.state == to:  # a double click: the first answer again

@@ -13,7 +13,7 @@ from apps.catalogue.services import fee_line
 from apps.clinic.models import Mode, SettlementRule
 from apps.core.errors import ApplicationError
 from apps.guidance.models import GuidanceStop, OutboxMessage, StopKind, StopState
-from apps.guidance.stops import stop_advance
+from apps.guidance.stops import stop_advance, stops_create_missing
 from apps.ledger import services as ledger
 from apps.ledger.kinds import BillKind, bill_kinds
 from apps.patients.selectors import patient_get_by_certno
@@ -143,6 +143,10 @@ def test_any_settled_bill_with_drugs_gets_guidance_with_the_next_queue_number(sa
         assert stops[0].location != stops[1].location  # the next window
         assert bills[0].total == Decimal("17.80")
         assert OutboxMessage.objects.filter(push_type="HOSPITAL_MEDICINE").count() == 2
+        # A bill whose receiver failed gets its stop from the sweep, once.
+        GuidanceStop.objects.filter(bill=bills[1]).delete()
+        assert stops_create_missing() == 1 and stops_create_missing() == 0
+        assert GuidanceStop.objects.get(bill=bills[1]).waiting_num == 3
     finally:
         bill_kinds.unregister(OtherBills.key)
 
