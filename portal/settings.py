@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "apps.window",
     "apps.inpatient",
     "apps.guidance",
+    "apps.clinic",
     "apps.reports",
     "apps.audit",
     "apps.audit.apps.LoginProtectionConfig",  # django-axes
@@ -306,6 +307,8 @@ RECOVERY_GRACE_SECONDS = env.int("RECOVERY_GRACE_SECONDS", default=120)
 
 # --- Business ------------------------------------------------------------------------------------------------
 REGISTRATION_ORDER_TTL_MINUTES = env.int("REGISTRATION_ORDER_TTL_MINUTES", default=30)
+# A clinic bill the patient has not paid (confirm path, or a password-free one left open) is closed after this.
+CLINIC_BILL_TTL_MINUTES = env.int("CLINIC_BILL_TTL_MINUTES", default=240)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 
 # --- Production hardening (behind a TLS-terminating reverse proxy) -----------------------------------------

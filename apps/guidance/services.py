@@ -95,6 +95,7 @@ def message_deliver(*, message_id: int, force: bool = False) -> OutboxMessage:
 def messages_deliver_due() -> int:
     """The worker's sweep: every pending message whose time has come. Returns how many were delivered."""
     due = OutboxMessage.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=timezone.now())
+    due = due.order_by("created_at", "id")  # oldest first: the patient reads them in the order they happened
     delivered = 0
     for message_id in due.values_list("pk", flat=True)[:200]:
         delivered += message_deliver(message_id=message_id).state == DeliveryState.DELIVERED

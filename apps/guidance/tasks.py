@@ -1,4 +1,5 @@
 from apps.guidance.services import message_deliver, messages_deliver_due
+from apps.guidance.stops import stops_create_missing
 
 
 def deliver_message_task(message_id: int) -> str:
@@ -7,3 +8,7 @@ def deliver_message_task(message_id: int) -> str:
 
 def deliver_due_task() -> int:
     return messages_deliver_due()
+
+
+def stops_missing_task() -> int:
+    return stops_create_missing()

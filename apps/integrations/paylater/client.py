@@ -56,7 +56,7 @@ PUSH_OPTIONAL = (
     "orderStatus appType amount deptName deptCode deptLoc drName drLvName drLvNo waitingNum checkItem "
     "takeMedicineLoc scheduledTime createTime updateTime redirectUrl ampTraceId traceId orgTraceNo "
     "hisCustType hisCustId subOrgCode refundReason payOrdId"
-).split()
+).split() + ["guideStatus"]  # [assumed] a guidance step's state in words (apps/guidance/places.py)
 PUSH_TIMES = ("scheduledTime", "createTime", "updateTime")
 # [assumed] AMP_HOS_003 tradeStatus values (not in public code); anything else counts as still processing.
 TRADE_STATUS_DONE = {"SUCCESS", "REFUND_SUCCESS"}

@@ -108,6 +108,7 @@ _PUSH_OPTIONAL = {
     "drLvName": 50, "drLvNo": 30, "waitingNum": 20, "checkItem": 300, "takeMedicineLoc": 200, "scheduledTime": 19,
     "createTime": 19, "updateTime": 19, "redirectUrl": 500, "ampTraceId": 64, "traceId": 64, "orgTraceNo": 64,
     "hisCustType": 10, "hisCustId": 50, "subOrgCode": 30, "refundReason": 200, "payOrdId": 64,
+    "guideStatus": 200,  # [assumed] the portal's guidance step in words
 }  # fmt: skip
 
 

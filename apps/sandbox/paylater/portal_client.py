@@ -55,3 +55,11 @@ def unsettled_bill(*, org_code: str, certno: str, org_trace_no: str) -> dict:
         if isinstance(bill, dict) and bill.get("org_trace_no") == org_trace_no:
             return bill
     raise PortalCallFailed(f"org_002：医院待结算列表中没有订单 {org_trace_no}（可能已结算或已取消）")
+
+
+def guidance_detail(*, org_code: str, certno: str, org_trace_no: str) -> dict:
+    """org_006: the live guidance of a settled order, when the patient opens its record (详情)."""
+    return call(
+        "org_006",
+        {"mdtrt_cert_type": "02", "mdtrt_cert_no": certno, "org_code": org_code, "org_trace_no": org_trace_no},
+    )

@@ -412,6 +412,26 @@ def phone_pay(*, message_id: int) -> PayOutcome:
     return cashier_pay(link)
 
 
+def message_has_detail(message: PushedMessage) -> bool:
+    """A settled order's message: the phone's 详情 asks the hospital for the live guidance (org_006)."""
+    if not message.body.get("orgTraceNo"):
+        return False
+    return message.push_type != "HOSPITAL_PAYMENT" or message.order_status == "MERCHANT_PAID"
+
+
+def phone_detail(*, message_id: int) -> dict:
+    """The phone's 详情 on a settled record: org_006 over HTTP, answered live by the hospital."""
+    message = PushedMessage.objects.select_related("person").filter(pk=message_id).first()
+    if message is None or not message_has_detail(message):
+        raise Refusal("这条消息没有可查看的就诊详情")
+    try:
+        return portal_client.guidance_detail(
+            org_code=message.org_code, certno=message.person.certno, org_trace_no=message.body["orgTraceNo"]
+        )
+    except portal_client.PortalCallFailed as exc:
+        raise Refusal(str(exc)) from None
+
+
 # --- AMP_HOS_002 / 003: refunds ------------------------------------------------------------------------------
 
 

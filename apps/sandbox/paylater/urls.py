@@ -14,6 +14,7 @@ urlpatterns = [
     path("cashier/", views.cashier, name="cashier"),
     path("phone/", views.phone, name="phone"),
     path("phone/pay/", views.phone_pay, name="phone_pay"),
+    path("phone/detail/", views.phone_detail, name="phone_detail"),
 ]
 # The API paths follow settings.PAYLATER_PATHS (the portal adapter reads the same map); a URLconf is built once,
 # so an override must be in the environment, not patched in a running test.

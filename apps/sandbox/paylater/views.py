@@ -97,6 +97,7 @@ def _message_card(message: PushedMessage, paid_orders: set) -> dict:
         "received_at": message.received_at,
         "payable": services.message_awaits_payment(message)
         and (message.org_code, body["orgTraceNo"]) not in paid_orders,
+        "has_detail": services.message_has_detail(message),
     }
 
 
@@ -107,8 +108,11 @@ def phone(request):
     chosen = next((p for p in people if str(p.pk) == request.GET.get("person")), people[0] if people else None)
     cards = []
     if chosen is not None:
+        messages_in = list(PushedMessage.objects.filter(person=chosen))
+        # Paid, or closed by the hospital (withdrawn, expired): no longer payable from the phone.
         paid = set(Payment.objects.filter(person=chosen).values_list("org_code", "org_trace_no"))
-        cards = [_message_card(m, paid) for m in PushedMessage.objects.filter(person=chosen)]
+        paid |= {(m.org_code, m.body.get("orgTraceNo")) for m in messages_in if m.order_status == "MERCHANT_CLOSED"}
+        cards = [_message_card(m, paid) for m in messages_in]
     choices = [{"pk": p.pk, "label": str(p), "selected": p == chosen} for p in people]
     context = {"choices": choices, "chosen": chosen, "cards": cards, "ec_token": ec_token(chosen) if chosen else ""}
     return render(request, "sandbox/paylater/phone.html", context)
@@ -124,6 +128,19 @@ def phone_pay(request):
     except Refusal as exc:
         return _refused(request, exc)
     return _result(request, outcome, "")
+
+
+@require_GET
+def phone_detail(request):
+    message_id = request.GET.get("message", "")
+    try:
+        if not message_id.isdigit():
+            raise Refusal("消息编号无效")
+        detail = services.phone_detail(message_id=int(message_id))
+    except Refusal as exc:
+        return _refused(request, exc)
+    person = PushedMessage.objects.get(pk=int(message_id)).person_id
+    return render(request, "sandbox/paylater/detail.html", {"detail": detail, "person": person})
 
 
 @require_GET
