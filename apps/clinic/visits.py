@@ -1,7 +1,8 @@
 """The doctor's queue: every kind of visit a doctor sees in the clinic, read in this one place.
 
-A visit source adapts one kind of registration (online today; window visits are added here when that app lands)
-to what the clinic needs: who, with which doctor, the queue number, and the visit at the gateway (mdtrt_id).
+A visit source adapts one kind of registration to what the clinic needs: who, with which doctor, the queue
+number, and the visit at the gateway (mdtrt_id). Registrations made online, through the platform, at the window
+and at a kiosk are all RegistrationOrders, told apart by their source.
 """
 
 import datetime
@@ -29,7 +30,6 @@ class ClinicVisit:
 
 class OnlineRegistrations:
     key = "online"
-    label = "线上挂号"
     model = RegistrationOrder
 
     def _rows(self):
@@ -47,7 +47,7 @@ class OnlineRegistrations:
             queue_no=order.queue_no,
             period=order.schedule.get_period_display(),
             registered_at=order.created_at,
-            source_label=self.label,
+            source_label=order.get_source_display(),
         )
 
     def on(self, *, doctor, day: datetime.date) -> list[ClinicVisit]:

@@ -178,3 +178,11 @@ def test_a_refund_that_times_out_is_unknown_and_never_sent_twice(settled_registr
         services.window_refund(bill=order.bill, reason="再按一次", by=cashier)
     assert Exchange.objects.filter(interface="2208").count() == 1
     sandbox_done()
+
+
+def test_a_window_registration_is_in_its_doctors_clinic_queue_once_settled(settled_registration):
+    from apps.clinic.visits import queue_on
+
+    order, _ = settled_registration
+    [visit] = [v for v in queue_on(doctor=order.schedule.doctor, day=order.schedule.date) if v.row == order]
+    assert visit.source_label == "收费窗口" and visit.queue_no == order.queue_no
