@@ -295,10 +295,6 @@ NHSA_DEV_IP = env.str("NHSA_DEV_IP", default="") or _host_ip()
 # names it, it rides in exp_content under this key and value.
 NHSA_PAYLATER_FLAG = env.json("NHSA_PAYLATER_FLAG", default={"paylater_flag": "1"})
 
-# [assumed] Where a patient goes after paying at the window (AMP_HOS_001 guidance: takeMedicineLoc, exam rooms).
-WINDOW_PHARMACY_LOCATION = env.str("WINDOW_PHARMACY_LOCATION", default="门诊楼一层西药房取药窗口")
-WINDOW_EXAM_LOCATION = env.str("WINDOW_EXAM_LOCATION", default="医技楼二层检查检验登记台")
-
 # --- Outbound HTTP ------------------------------------------------------------------------------------------
 UPSTREAM_CONNECT_TIMEOUT = 3.0
 UPSTREAM_READ_TIMEOUT = env.float("UPSTREAM_READ_TIMEOUT", default=15.0)

@@ -5,9 +5,9 @@ there with 2208, after which the fee details are withdrawn (2205) and, for a reg
 import logging
 
 from django.db import transaction
-from django.utils import timezone
 
 from apps.guidance.services import message_enqueue
+from apps.guidance.stops import stop_tips
 from apps.ledger.kinds import BillKind
 from apps.outpatient.services.billing import RegistrationBills
 from apps.window import messages
@@ -51,18 +51,13 @@ class WindowFeeBills(BillKind):
         return False
 
     def settled(self, bill, movement, *, late: bool) -> None:
+        # The payment result; where to go next (pharmacy, exam rooms, with queue numbers) is guidance's, for
+        # every settled bill (apps.guidance.receivers).
         sheet = self._sheet(bill)
-        if sheet.pharmacy_no is None and messages.items_of(sheet, messages.MEDICINES):
-            # The sheet's place among today's sheets: unique and fixed without locking other rows.
-            sheet.pharmacy_no = FeeSheet.objects.filter(
-                created_at__date=timezone.localdate(sheet.created_at), pk__lte=sheet.pk
-            ).count()
-            sheet.save(update_fields=["pharmacy_no"])
-        for body in messages.paid_messages(sheet):
-            message_enqueue(body=body, business=sheet)
+        message_enqueue(body=messages.paid_message(sheet), business=sheet)
 
     def tips(self, bill) -> list[str]:
-        return messages.tips(bill.fee_sheet)
+        return stop_tips(bill)
 
     def refunded(self, bill, movement) -> None:
         sheet = self._sheet(bill)

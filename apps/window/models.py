@@ -22,7 +22,6 @@ class FeeSheet(models.Model):
     )
     source = models.CharField("来源", max_length=10, choices=OrderSource.choices, default=OrderSource.WINDOW)
     # The pharmacy's queue number, given when fees with medicines are settled.
-    pharmacy_no = models.PositiveIntegerField("取药号", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.SET_NULL
     )

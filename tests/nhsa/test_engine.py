@@ -42,3 +42,21 @@ def test_split_example_and_refusals():
     for bad in (Decimal("-1.00"), Decimal("1.005"), 10.0):
         with pytest.raises(Refusal):
             split(Person(insutype="310"), bad)
+
+
+@given(total=amounts, balance=amounts, share=st.decimals(min_value=0, max_value=1, places=2))
+def test_a_part_paid_first_out_of_pocket_never_reaches_the_fund(total, balance, share):
+    first = (total * share).quantize(Decimal("0.01"))
+    parts = split(Person(insutype="310", acct_balance=balance), total, first)
+    plain = split(Person(insutype="310", acct_balance=balance), total)
+    assert parts["preselfpay_amt"] == first and parts["inscp_scp_amt"] == total - first
+    assert parts["fund_pay_sumamt"] + parts["psn_part_amt"] == total
+    assert parts["fund_pay_sumamt"] <= plain["fund_pay_sumamt"] and parts["psn_part_amt"] >= first
+
+
+def test_self_pay_first_by_the_national_codes_category():
+    from apps.sandbox.nhsa.engine import self_pay_first
+
+    assert [self_pay_first(c) for c in ("XJ01CAA040", "ZA01AAL0101", "C14040100", "002501000010000", "001102000")] == [
+        Decimal("0"), Decimal("0.10"), Decimal("0.20"), Decimal("0.10"), Decimal("0"),
+    ]  # fmt: skip

@@ -1,6 +1,7 @@
 """The window's services against the sandbox over real HTTP: read a medium, register and settle (2201 → 2204 →
 2206 → 2207 with the pay-later flag), fees from the catalogue, refunds (2208 → 2205 / 2202), unknown outcomes."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -107,10 +108,11 @@ def test_fees_from_the_catalogue_settle_and_send_the_patient_to_the_pharmacy(set
     assert services.bill_check_open(bill, order.patient) == bill
     outcome = services.window_settle(bill=bill, medium=medium, opter=cashier)
     assert outcome.status == "settled"
-    sheet.refresh_from_db()
-    assert sheet.pharmacy_no >= 1
-    medicine = pushes(push_type="HOSPITAL_MEDICINE").get()
-    assert "takeMedicineLoc" in medicine.body and exam.item_name in pushes(push_type="HOSPITAL_CHECK").get().body
+    # Guidance for the window's fees is the same as the clinic's: one stop each, pushed once.
+    medicine = json.loads(pushes(push_type="HOSPITAL_MEDICINE").get().body)
+    assert medicine["takeMedicineLoc"] and medicine["waitingNum"]
+    assert exam.item_name in json.loads(pushes(push_type="HOSPITAL_CHECK").get().body)["checkItem"]
+    assert any("取药" in tip for tip in bill.settlement_reply["common_tip_list"])
     assert pushes(push_type="HOSPITAL_PAYMENT", order_status="MERCHANT_PAID").count() == 2
 
 
@@ -186,3 +188,18 @@ def test_a_window_registration_is_in_its_doctors_clinic_queue_once_settled(settl
     order, _ = settled_registration
     [visit] = [v for v in queue_on(doctor=order.schedule.doctor, day=order.schedule.date) if v.row == order]
     assert visit.source_label == "收费窗口" and visit.queue_no == order.queue_no
+
+
+def test_the_gateway_splits_fees_by_their_catalogue_categories_in_the_preview_and_the_settlement(
+    settled_registration, cashier
+):
+    from apps.catalogue.selectors import fee_item_get
+
+    order, medium = settled_registration
+    western, patent = fee_item_get("XY-0001"), fee_item_get("ZY-0001")  # 12.50 in scope; 14.80 with 10 % first
+    sheet = services.fees_create(order=order, items=[(western, "2"), (patent, "1")], by=cashier)
+    preview = services.window_preview(bill=sheet.bill, medium=medium, opter=cashier)
+    movement = services.window_settle(bill=sheet.bill, medium=medium, opter=cashier).movement
+    assert movement.setlinfo["preselfpay_amt"] == "1.48" and movement.setlinfo["inscp_scp_amt"] == "38.32"
+    assert movement.fund_pay_sumamt == preview["fund_pay_sumamt"] < Decimal("38.32")
+    assert movement.psn_part_amt == preview["psn_part_amt"] > Decimal("1.48")

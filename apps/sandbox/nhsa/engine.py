@@ -39,6 +39,29 @@ SCHEMES = {
 }
 UNCOVERED = Scheme(ZERO, ZERO, False)
 
+# The simulation's stand-in for 乙类 items' 先行自付 by catalogue category, read from the national code's prefix:
+# patent drugs (Z…) 10 %, medical materials (C…) 20 %, large exams and labs (service codes 002…) 10 %; western
+# drugs (X…), registration, treatment, beds and nursing are fully in scope. An outpatient settlement of uploaded
+# lines (its chrg_bchno) pays these first out of pocket; the fund shares only the rest.
+SELF_PAY_FIRST = (("Z", Decimal("0.10")), ("C", Decimal("0.20")), ("002", Decimal("0.10")))
+
+
+def self_pay_first(med_list_codg: str) -> Decimal:
+    return next((ratio for prefix, ratio in SELF_PAY_FIRST if med_list_codg.startswith(prefix)), ZERO)
+
+
+def preselfpay_of(mdtrt_id: str, chrg_bchno: str) -> Decimal:
+    """The 先行自付 of one outpatient batch of uploaded lines (zero without a batch)."""
+    if not chrg_bchno:
+        return ZERO
+    lines = FeeLine.objects.filter(mdtrt_id=mdtrt_id, chrg_bchno=chrg_bchno)
+    return sum(
+        ((line.det_item_fee_sumamt * self_pay_first(line.med_list_codg)).quantize(CENT, rounding=ROUND_HALF_UP)
+         for line in lines),
+        ZERO,
+    )  # fmt: skip
+
+
 # Amounts that are always zero in this simulation but belong to a complete setlinfo.
 _ZERO_PARTS = (
     "hifmi_pay",
@@ -67,8 +90,9 @@ AMOUNT_KEYS = (
 )
 
 
-def split(person: Person, medfee_sumamt: Decimal) -> dict:
-    """The setlinfo amounts (Decimal) for a bill of `medfee_sumamt` yuan; does not touch the person.
+def split(person: Person, medfee_sumamt: Decimal, preselfpay: Decimal = ZERO) -> dict:
+    """The setlinfo amounts (Decimal) for a bill of `medfee_sumamt` yuan of which `preselfpay` is paid out of
+    pocket first; does not touch the person.
 
     fund_pay_sumamt + psn_part_amt == medfee_sumamt and acct_pay + psn_cash_pay == psn_part_amt exactly.
     """
@@ -77,9 +101,10 @@ def split(person: Person, medfee_sumamt: Decimal) -> dict:
     if medfee_sumamt != medfee_sumamt.quantize(CENT):
         raise Refusal("medfee_sumamt 最多两位小数")
     total = medfee_sumamt.quantize(CENT)
+    preselfpay = min(preselfpay, total)
     scheme = SCHEMES.get(person.insutype, UNCOVERED)
-    deductible = min(scheme.deductible, total)
-    fund = ((total - deductible) * scheme.fund_ratio).quantize(CENT, rounding=ROUND_HALF_UP)
+    deductible = min(scheme.deductible, total - preselfpay)
+    fund = ((total - preselfpay - deductible) * scheme.fund_ratio).quantize(CENT, rounding=ROUND_HALF_UP)
     psn_part = total - fund
     balance = max(Decimal(person.acct_balance), ZERO) if scheme.has_account else ZERO
     acct = min(balance, psn_part)
@@ -91,9 +116,10 @@ def split(person: Person, medfee_sumamt: Decimal) -> dict:
         "acct_pay": acct,
         "psn_cash_pay": psn_part - acct,
         "act_pay_dedc": deductible,
-        "inscp_scp_amt": total,
+        "inscp_scp_amt": total - preselfpay,
         "balc": Decimal(person.acct_balance).quantize(CENT) - acct,
         **{key: ZERO for key in _ZERO_PARTS},
+        "preselfpay_amt": preselfpay,
         "pool_prop_selfpay": (1 - scheme.fund_ratio).quantize(Decimal("0.0001")),
     }
 
@@ -186,11 +212,13 @@ def upload_fees(*, person, lines: list[dict], kind: str, msgid: str) -> list[dic
                     mdtrt_id=line["mdtrt_id"],
                     feedetl_sn=str(line.get("feedetl_sn") or ""),
                     chrg_bchno=str(line.get("chrg_bchno") or ""),
+                    med_list_codg=str(line.get("med_list_codg") or "")[:50],
                     det_item_fee_sumamt=amount,
                     msgid=msgid,
                 )
         except IntegrityError:
             raise Refusal(f"费用明细流水号 {line.get('feedetl_sn')} 已上传") from None
+        first = (amount * self_pay_first(str(line.get("med_list_codg") or ""))).quantize(CENT, rounding=ROUND_HALF_UP)
         result.append(
             {
                 "feedetl_sn": line.get("feedetl_sn"),
@@ -199,8 +227,8 @@ def upload_fees(*, person, lines: list[dict], kind: str, msgid: str) -> list[dic
                 "pric": str(line.get("pric", "")),
                 "fulamt_ownpay_amt": "0.00",
                 "overlmt_amt": "0.00",
-                "preselfpay_amt": "0.00",
-                "inscp_scp_amt": format_money(amount),
+                "preselfpay_amt": format_money(first),
+                "inscp_scp_amt": format_money(amount - first),
                 "chrgitm_lv": "01",
             }
         )
@@ -264,12 +292,13 @@ def _amount(value, field: str) -> Decimal:
 # --- settlements ---------------------------------------------------------------------------------------------
 
 
-def presettle(*, person, medfee_sumamt, inpatient_mdtrt_id: str = "") -> dict:
-    """2206 / 2303: what settling would do, with nothing moved (2303 also checks the uploaded lines)."""
+def presettle(*, person, medfee_sumamt, inpatient_mdtrt_id: str = "", mdtrt_id: str = "", chrg_bchno: str = "") -> dict:
+    """2206 / 2303: what settling would do, with nothing moved (2303 also checks the uploaded lines; 2206 splits a
+    batch of uploaded lines by their categories, as 2207 will)."""
     if inpatient_mdtrt_id:
         _visit(inpatient_mdtrt_id, person, Visit.Kind.INPATIENT)
         _check_inpatient_total(inpatient_mdtrt_id, medfee_sumamt)
-    return _wire(split(person, medfee_sumamt))
+    return _wire(split(person, medfee_sumamt, preselfpay_of(mdtrt_id, chrg_bchno)))
 
 
 def _check_inpatient_total(mdtrt_id: str, medfee_sumamt: Decimal) -> None:
@@ -308,7 +337,9 @@ def settle(*, person, mdtrt_id, medfee_sumamt, paylater: bool, msgid: str, infno
         if uploaded and sum(uploaded) != medfee_sumamt:
             raise Refusal(f"医疗费总额 {medfee_sumamt} 与已上传明细合计 {sum(uploaded)} 不符")
     person = _locked(person)
-    amounts = split(person, medfee_sumamt)
+    amounts = split(
+        person, medfee_sumamt, preselfpay_of(mdtrt_id, chrg_bchno) if kind == Visit.Kind.OUTPATIENT else ZERO
+    )
     person.acct_balance = amounts["balc"]
     person.save(update_fields=["acct_balance"])
     setl_id = new_id()

@@ -65,6 +65,7 @@ class FeeLine(models.Model):
     mdtrt_id = models.CharField("就诊ID", max_length=30)
     feedetl_sn = models.CharField("明细流水号", max_length=30)
     chrg_bchno = models.CharField("收费批次号", max_length=30, blank=True, default="")
+    med_list_codg = models.CharField("医保目录编码", max_length=50, blank=True, default="")
     det_item_fee_sumamt = MoneyField("明细金额")
     msgid = models.CharField("报文ID", max_length=30)
 

@@ -289,6 +289,8 @@ def _presettle_handler(infno):
             person=person,
             medfee_sumamt=_money(data, "medfee_sumamt"),
             inpatient_mdtrt_id=mdtrt_id if infno == "2303" else "",
+            mdtrt_id=mdtrt_id,
+            chrg_bchno=str(data.get("chrg_bchno") or "") if infno == "2206" else "",
         )
         return {"setlinfo": setlinfo, "setldetail": engine.setldetail(setlinfo | {"insutype": person.insutype})}
 
