@@ -96,6 +96,27 @@ def outpatient_bill(person: Person, mdtrt_id: str, amount: str = "100.00") -> cl
     )
 
 
+def charge(person: Person, mdtrt_id: str, amount: str = "1000.00", *, sn: str = "I1") -> None:
+    """2301: one uploaded line of `amount`, which 2303 / 2304 check the bill against."""
+    client.upload_inpatient_fees(
+        opter=OPTER,
+        insuplc_admdvs=person.insuplc_admdvs,
+        feedetail=[
+            {
+                "feedetl_sn": sn,
+                "mdtrt_id": mdtrt_id,
+                "psn_no": person.psn_no,
+                "fee_ocur_time": "2026-04-02 10:00:00",
+                "med_list_codg": "XJ02",
+                "medins_list_codg": "YY02",
+                "det_item_fee_sumamt": Decimal(amount),
+                "cnt": Decimal("1"),
+                "pric": Decimal(amount),
+            }
+        ],
+    )
+
+
 def inpatient_bill(person: Person, mdtrt_id: str, amount: str = "1000.00") -> client.InpatientBill:
     return client.InpatientBill(
         psn_no=person.psn_no,

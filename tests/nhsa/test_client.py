@@ -12,7 +12,7 @@ from apps.integrations.nhsa import client
 from apps.integrations.transport import UpstreamRefused
 from apps.sandbox.nhsa.models import Deposit, FeeLine, Settlement, Visit
 
-from .conftest import OPTER, admit, balance, certno, inpatient_bill, outpatient_bill, register
+from .conftest import OPTER, admit, balance, certno, charge, inpatient_bill, outpatient_bill, register
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -115,23 +115,7 @@ def test_paylater_settlement_of_unsigned_person_is_refused(wang):
 def test_inpatient_flow_2401_2301_2303_2304_2305_c2304_c2305(li):
     mdtrt_id = admit(li)
     assert Visit.objects.get(mdtrt_id=mdtrt_id).kind == Visit.Kind.INPATIENT
-    client.upload_inpatient_fees(
-        opter=OPTER,
-        insuplc_admdvs=li.insuplc_admdvs,
-        feedetail=[
-            {
-                "feedetl_sn": "I1",
-                "mdtrt_id": mdtrt_id,
-                "psn_no": li.psn_no,
-                "fee_ocur_time": "2026-04-02 10:00:00",
-                "med_list_codg": "XJ02",
-                "medins_list_codg": "YY02",
-                "det_item_fee_sumamt": Decimal("1000.00"),
-                "cnt": Decimal("1"),
-                "pric": Decimal("1000.00"),
-            }
-        ],
-    )
+    charge(li, mdtrt_id)
     deposit = client.pay_deposit(
         opter=OPTER, insuplc_admdvs=li.insuplc_admdvs, psn_no=li.psn_no, mdtrt_id=mdtrt_id, ipt_no="ZY0001",
         dpst_amt=Decimal("500.00"), dpst_sn="YJ1",

@@ -14,7 +14,7 @@ from apps.integrations.transport import UpstreamRefused, UpstreamUnavailable, Up
 from apps.sandbox.models import FaultMode
 from apps.sandbox.nhsa.models import Deposit, Message, Settlement
 
-from .conftest import OPTER, admit, balance, fault, inpatient_bill, outpatient_bill, register
+from .conftest import OPTER, admit, balance, charge, fault, inpatient_bill, outpatient_bill, register
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NOPE = "220100000000000000000000000000"
@@ -43,11 +43,13 @@ def _prep_outpatient_settled(person):
 
 
 def _prep_inpatient(person):
-    return {"mdtrt_id": admit(person)}
+    mdtrt_id = admit(person)
+    charge(person, mdtrt_id)
+    return {"mdtrt_id": mdtrt_id}
 
 
 def _prep_inpatient_settled(person):
-    mdtrt_id = admit(person)
+    mdtrt_id = _prep_inpatient(person)["mdtrt_id"]
     done = client.settle_inpatient(
         opter=OPTER, insuplc_admdvs=person.insuplc_admdvs, bill=inpatient_bill(person, mdtrt_id)
     )
