@@ -70,9 +70,10 @@ DIAGNOSES = [
 
 
 def demo_catalogue() -> int:
+    """Add the items not there yet; an item the hospital has since edited (a price, a stop) is left as it is."""
     created = 0
     for code, national, name, spec, unit, price, category in FEE_ITEMS:
-        _, new = FeeItem.objects.update_or_create(
+        _, new = FeeItem.objects.get_or_create(
             medins_list_codg=code,
             defaults={
                 "med_list_codg": national,
@@ -85,6 +86,6 @@ def demo_catalogue() -> int:
         )
         created += new
     for code, name in DIAGNOSES:
-        _, new = Diagnosis.objects.update_or_create(diag_code=code, defaults={"diag_name": name})
+        _, new = Diagnosis.objects.get_or_create(diag_code=code, defaults={"diag_name": name})
         created += new
     return created
