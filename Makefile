@@ -26,8 +26,10 @@ run: migrate
 	$(PY) manage.py demo_data
 	bin/run-dev
 
+# Both cores: each pytest-xdist worker has its own test database (SQLite file or PostgreSQL test_*_gwN).
+TEST_WORKERS ?= 2
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 lint: install
 	$(VENV)/bin/ruff check .

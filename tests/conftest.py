@@ -11,6 +11,13 @@ from apps.core.demo import DEMO_PASSWORD
 from apps.core.smcrypto import hmac_signature
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """demo_data hashes five passwords per test and every login one more; the production hasher (a million PBKDF2
+    rounds) would make that the bulk of the run."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def sandbox_done():
     """Wait until the sandbox has finished the work of every call it received, as a caller that timed out would

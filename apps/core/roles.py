@@ -14,13 +14,17 @@ def sync_role_permissions() -> None:
 
     from apps.core.registry import role_permissions
 
-    for role in ROLE_LABELS:
+    wanted = {role: set(role_permissions.of(role)) for role in ROLE_LABELS}
+    labels = {dotted.split(".")[0] for dotted in set().union(*wanted.values())}
+    perms = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.filter(content_type__app_label__in=labels).values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    for role, dotted in wanted.items():
         group, _ = Group.objects.get_or_create(name=role)
-        for dotted in role_permissions.of(role):
-            app_label, codename = dotted.split(".")
-            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-            if perm:
-                group.permissions.add(perm)
+        group.permissions.add(*(perms[d] for d in dotted if d in perms))
 
 
 def user_roles(user) -> set[str]:

@@ -53,12 +53,6 @@ def table_counts(database: Path) -> dict[str, int]:
         return {table: db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] for table in tables}
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """demo_data hashes five passwords per test; the production hasher would make that the bulk of the run."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="session")
 def production_db(tmp_path_factory) -> Path:
     """A SQLite file migrated by `manage.py migrate` under the production environment, as the README says."""
