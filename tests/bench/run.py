@@ -70,6 +70,18 @@ ORG_001 = json.dumps(
 ).encode()
 
 
+KNOWN_PATIENT = f"""
+from apps.core.pii import keyed_hash
+from apps.patients.models import Patient
+from apps.patients.services import INSURANCE_FIELDS
+from apps.sandbox.people import person_by_certno
+person, patient = person_by_certno("{ZHANG}"), Patient.objects.get(certno_hash=keyed_hash("{ZHANG}"))
+for field in INSURANCE_FIELDS:
+    setattr(patient, field, getattr(person, field))
+patient.save()
+"""
+
+
 def load(path: str, count: int, *, signed: bool) -> tuple[float, list[float]]:
     url, latencies, errors, lock = f"http://127.0.0.1:{PORT}{path}", [], [], threading.Lock()
     todo = iter(range(count))
@@ -111,6 +123,9 @@ def main():
     django.setup()
     manage("migrate", "--noinput")
     manage("demo_data")
+    # 张伟 as after his first visit: his insurance read (1101) and kept, as the steady state the platform asks about.
+    # The serving portal runs without the sandbox, so the reading is taken from the sandbox's record of him here.
+    manage("shell", "-c", KNOWN_PATIENT)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{PORT}", "portal.wsgi:application"],
         cwd=ROOT,
