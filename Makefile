@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint install migrate mutation bench
+.PHONY: run test lint install migrate mutation bench bench-lists
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,9 @@ mutation: install
 bench: install
 	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make bench needs DATABASE_URL=postgres://..."; exit 2;; esac
 	$(PY) tests/bench/run.py
+
+# The staff lists over 1,000,000 generated rows each (BENCH_ROWS): queries and p50 / p95 per page. Needs
+# DATABASE_URL=postgres://… of a database of its own (the rows stay there for the next run); asserts none.
+bench-lists: install
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make bench-lists needs DATABASE_URL=postgres://..."; exit 2;; esac
+	$(PY) tests/bench/lists.py

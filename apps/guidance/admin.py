@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from apps.core.admin import ReadOnlyAdminMixin
+from apps.core.admin import DateRangeFilter, LargeListMixin, ReadOnlyAdminMixin
 from apps.core.labels import label
 from apps.guidance.models import OutboxMessage
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class OutboxMessageAdmin(LargeListMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "med_org_ord",
@@ -17,7 +17,7 @@ class OutboxMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "next_attempt_at",
         "last_error",
     ]
-    list_filter = ["push_type", "state"]
+    list_filter = [("created_at", DateRangeFilter.today_by_default()), "push_type", "state"]
     search_fields = ["med_org_ord", "=business_id"]
     exclude = ["body"]
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core.admin import DateRangeFilter, ExportTotalsMixin, ReadOnlyAdminMixin
+from apps.core.admin import DateRangeFilter, ExportTotalsMixin, LargeListMixin, ReadOnlyAdminMixin
 from apps.ledger.kinds import bill_kinds
 from apps.ledger.models import Bill, BillItem, MoneyMovement, MovementEvent, Status
 
@@ -38,7 +38,7 @@ class BillKindFilter(admin.SimpleListFilter):
 
 
 @admin.register(MoneyMovement)
-class MoneyMovementAdmin(ExportTotalsMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class MoneyMovementAdmin(LargeListMixin, ExportTotalsMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "created_at",
         "kind",
@@ -52,9 +52,8 @@ class MoneyMovementAdmin(ExportTotalsMixin, ReadOnlyAdminMixin, SimpleHistoryAdm
     ]
     export_fields = [*list_display, "hosp_part_amt", "setl_id", "mdtrt_id", "trace_id", "note"]
     totals = ("amount", "fund_pay_sumamt", "acct_pay", "psn_cash_pay")
-    list_filter = [("created_at", DateRangeFilter), "kind", "channel", StatusFilter]
+    list_filter = [("created_at", DateRangeFilter.today_by_default()), "kind", "channel", StatusFilter]
     search_fields = ["org_trace_no", "setl_id", "mdtrt_id", "amp_trace_id", "trace_id"]
-    date_hierarchy = "created_at"
     inlines = [MovementEventInline]
 
     def get_queryset(self, request):
@@ -71,12 +70,11 @@ class BillItemInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Bill)
-class BillAdmin(ExportTotalsMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class BillAdmin(LargeListMixin, ExportTotalsMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["created_at", "kind_label", "org_trace_no", "state", "total", "settled_at", "needs_review"]
     totals = ("total",)
-    list_filter = [("created_at", DateRangeFilter), BillKindFilter, "state", "needs_review"]
+    list_filter = [("created_at", DateRangeFilter.today_by_default()), BillKindFilter, "state", "needs_review"]
     search_fields = ["org_trace_no", "mdtrt_id"]
-    date_hierarchy = "created_at"
     inlines = [BillItemInline]
 
     @admin.display(description="账单类型", ordering="kind")

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from apps.core.dates import on_days
 from apps.core.refs import refers_to, refers_to_any
 from apps.integrations.models import Exchange, Outcome
 from apps.ledger.kinds import bill_kinds
@@ -30,11 +31,7 @@ def settled_bill_find(*, patient, org_trace_no: str = "") -> Bill | None:
 
 def movements(*, kind: str = "", status: str = "", start=None, end=None):
     """Money records, newest first; `start`/`end` are local dates, both included."""
-    rows = MoneyMovement.objects.with_status().select_related("patient")
-    if start:
-        rows = rows.filter(created_at__date__gte=start)
-    if end:
-        rows = rows.filter(created_at__date__lte=end)
+    rows = MoneyMovement.objects.with_status().select_related("patient").filter(on_days("created_at", start, end))
     if kind:
         rows = rows.filter(kind=kind)
     if status:

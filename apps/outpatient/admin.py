@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core.admin import DateRangeFilter, ExportTotalsMixin, ReadOnlyAdminMixin
+from apps.core.admin import DateRangeFilter, ExportTotalsMixin, LargeListMixin, ReadOnlyAdminMixin
 from apps.outpatient.models import Department, Doctor, RegistrationOrder, Schedule
 
 
@@ -26,14 +26,14 @@ class ScheduleAdmin(admin.ModelAdmin):
 
 
 @admin.register(RegistrationOrder)
-class RegistrationOrderAdmin(ExportTotalsMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
-    """Online registrations for finance: by visit day or booking day, with the fees added up."""
+class RegistrationOrderAdmin(LargeListMixin, ExportTotalsMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Online registrations for finance: by visit day (today unless asked) or booking day, with the fees added up."""
 
     list_display = ["created_at", "visit_day", "department", "doctor", "queue_no", "fee", "state", "paid_at"]
     export_fields = [*list_display, "trace_no", "mdtrt_id"]
     totals = ("fee",)
     list_filter = [
-        ("schedule__date", DateRangeFilter.titled("就诊日期")),
+        ("schedule__date", DateRangeFilter.titled("就诊日期").today_by_default()),
         ("created_at", DateRangeFilter.titled("下单日期")),
         "state",
         "schedule__doctor__department",

@@ -2,6 +2,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -190,11 +191,15 @@ def registrations(request):
         doctor=doctor or None,
         state=state if state in OrderState.values else None,
     )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "outpatient/registrations.html",
         {
-            "orders": orders,
+            # A busy day has thousands of visits: a page at a time, in the order patients will be seen.
+            "page": Paginator(orders, 100).get_page(request.GET.get("page")),
+            "query": query.urlencode(),
             "day": day,
             "is_today": day == timezone.localdate(),
             "departments": departments,
