@@ -35,8 +35,8 @@ def setup():
     call_command("demo_data", verbosity=0)
 
 
-def copy(model, count: int, row_of) -> None:
-    """`count` rows of `model` by COPY: each field's default, overridden by what `row_of(i)` gives."""
+def copy(model, numbers: range, row_of) -> None:
+    """Rows `numbers` of `model` by COPY: each field's default, overridden by what `row_of(i)` gives."""
     from django.db import connection
 
     from apps.core.fields import EncryptedTextField
@@ -51,10 +51,11 @@ def copy(model, count: int, row_of) -> None:
             return encrypted[name].get_db_prep_save(value, connection)
         return json.dumps(value) if isinstance(value, dict | list) else value
 
-    with connection.cursor() as cursor, cursor.cursor.copy(
-        f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
-    ) as out:
-        for i in range(count):
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN") as out,
+    ):
+        for i in numbers:
             row = defaults | row_of(i)
             out.write_row([cell(f.attname, row[f.attname]) for f in fields])
 
@@ -78,16 +79,16 @@ def fill() -> None:
     patients = list(Patient.objects.values_list("pk", flat=True))
     interfaces = ["org_001", "org_002", "org_003", "org_004", "1101", "2201", "2204", "2207", "AMP_HOS_001"]
     with transaction.atomic():
-        if (missing := ROWS - Exchange.objects.count()) > 0:
-            copy(Exchange, missing, lambda i: {
+        if (have := Exchange.objects.count()) < ROWS:
+            copy(Exchange, range(have, ROWS), lambda i: {
                 "direction": Direction.IN if i % 2 else Direction.OUT, "party": Party.PAYLATER if i % 3 else Party.NHSA,
                 "interface": interfaces[i % len(interfaces)], "msgid": f"B{i:020d}", "request_body": {"n": i},
                 "response_body": {"ret_code": "00"}, "http_status": 200, "duration_ms": 20 + i % 50,
                 "outcome": Outcome.OK, "created_at": moment(i, now),
             })  # fmt: skip
-        if (missing := ROWS - MoneyMovement.objects.count()) > 0:
+        if (have := MoneyMovement.objects.count()) < ROWS:
             first = (MoneyMovement.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
-            copy(MoneyMovement, missing, lambda i: {
+            copy(MoneyMovement, range(have, ROWS), lambda i: {
                 "kind": Kind.REFUND if i % 50 == 49 else Kind.OUTPATIENT_SETTLEMENT, "channel": Channel.PAYLATER_ONLINE,
                 "patient_id": patients[i % len(patients)], "org_trace_no": f"BENCH{i:015d}",
                 "amount": f"{'-' if i % 50 == 49 else ''}{10 + i % 300}.50", "setlinfo": {},
@@ -95,17 +96,25 @@ def fill() -> None:
             })  # fmt: skip
             # Each movement's one event, in id order (the ids COPY gave are consecutive from `first`).
             ids = list(MoneyMovement.objects.filter(id__gte=first).order_by("id").values_list("id", "created_at"))
-            copy(MovementEvent, len(ids), lambda i: {
+            copy(MovementEvent, range(len(ids)), lambda i: {
                 "movement_id": ids[i][0], "status": Status.SUCCEEDED, "created_at": ids[i][1],
             })  # fmt: skip
-        if (missing := ROWS - RegistrationOrder.objects.count()) > 0:
+        if (have := RegistrationOrder.objects.count()) < ROWS:
             doctors = list(Doctor.objects.values_list("pk", flat=True))
             today = timezone.localdate()
             Schedule.objects.bulk_create(
                 [
-                    Schedule(doctor_id=d, date=today - datetime.timedelta(days=back), period=period,
-                             start_time=datetime.time(8 if period == Period.AM else 14), capacity=999, fee="15.00")
-                    for back in range(1, DAYS + 1) for d in doctors for period in (Period.AM, Period.PM)
+                    Schedule(
+                        doctor_id=d,
+                        date=today - datetime.timedelta(days=back),
+                        period=period,
+                        start_time=datetime.time(8 if period == Period.AM else 14),
+                        capacity=999,
+                        fee="15.00",
+                    )
+                    for back in range(1, DAYS + 1)
+                    for d in doctors
+                    for period in (Period.AM, Period.PM)
                 ],  # fmt: skip
                 ignore_conflicts=True,
             )
@@ -117,16 +126,16 @@ def fill() -> None:
 
             def order(i):
                 when = moment(i, now)
-                key = keys[i * len(keys) // missing]
+                key = keys[i * len(keys) // ROWS]
                 return {
                     "trace_no": f"REGB{i:016d}", "token": uuid.uuid4().hex, "patient_id": patients[i % len(patients)],
                     "schedule_id": schedules[key], "fee": "15.00", "queue_no": 1 + i % 999, "state": OrderState.PAID,
                     "expires_at": when, "paid_at": when, "created_at": when, "updated_at": when,
                 }  # fmt: skip
 
-            copy(RegistrationOrder, missing, order)
-        if (missing := ROWS - OutboxMessage.objects.count()) > 0:
-            copy(OutboxMessage, missing, lambda i: {
+            copy(RegistrationOrder, range(have, ROWS), order)
+        if (have := OutboxMessage.objects.count()) < ROWS:
+            copy(OutboxMessage, range(have, ROWS), lambda i: {
                 "med_org_ord": f"MSGB{i:016d}", "push_type": PushType.values[i % len(PushType.values)],
                 "body": json.dumps({"n": i}), "state": DeliveryState.DELIVERED if i % 5000 else DeliveryState.PENDING,
                 "attempts": 1, "next_attempt_at": moment(i, now), "delivered_at": moment(i, now),
