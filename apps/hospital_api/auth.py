@@ -5,10 +5,11 @@ import json
 import time
 from decimal import Decimal
 
-from rest_framework import authentication, exceptions, parsers, permissions
+from rest_framework import authentication, exceptions, parsers, permissions, serializers
 from rest_framework.views import APIView
 from rest_framework_api_key.permissions import KeyParser
 
+from apps.core.errors import ApplicationError, error_reply
 from apps.hospital_api.models import ApiCall, ApiKey
 
 KEYWORD = "Api-Key"
@@ -64,6 +65,13 @@ class DecimalJSONParser(parsers.JSONParser):
             raise exceptions.ParseError(f"请求体不是合法的 JSON：{exc}") from None
 
 
+class ErrorOut(serializers.Serializer):
+    """The 400 / 404 shape of the hospital's own APIs (apps.core.errors.exception_handler)."""
+
+    message = serializers.CharField(help_text="错误说明，写明出错的字段")
+    extra = serializers.DictField(help_text="field：出错的字段；errors：每个字段的错误；部分退费被拒时 partial 为 true")
+
+
 class HospitalAPIView(APIView):
     """Base of every /api/v1/ view: key authentication, scope permission, and one ApiCall row per call."""
 
@@ -71,6 +79,16 @@ class HospitalAPIView(APIView):
     permission_classes = [HasScope]
     parser_classes = [DecimalJSONParser]
     api_scope = ""
+
+    @staticmethod
+    def valid(serializer_class, data) -> dict:
+        """The request's fields checked by `serializer_class`; a refusal's message names the first wrong field,
+        `extra` names it and lists every error."""
+        shape = serializer_class(data=data)
+        if not shape.is_valid():
+            _, message = error_reply(serializers.ValidationError(shape.errors))
+            raise ApplicationError(message, {"field": next(iter(shape.errors)), "errors": shape.errors})
+        return shape.validated_data
 
     def initial(self, request, *args, **kwargs):
         request._started = time.monotonic()

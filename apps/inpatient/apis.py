@@ -6,9 +6,8 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from apps.core.errors import ApplicationError, error_reply
 from apps.core.money import format_money
-from apps.hospital_api.auth import HospitalAPIView
+from apps.hospital_api.auth import ErrorOut, HospitalAPIView
 from apps.hospital_api.models import Scope
 from apps.inpatient import discharge, selectors, services
 from apps.inpatient.models import Admission, Deposit
@@ -84,11 +83,6 @@ class InpatientSettleOut(serializers.Serializer):
     refunds = DepositOutcomeOut(many=True, help_text="结算成功后每笔押金的退还结果")
 
 
-class InpatientErrorOut(serializers.Serializer):
-    message = serializers.CharField(help_text="错误说明")
-    extra = serializers.DictField(help_text="字段等详情；部分退费被拒时 partial 为 true")
-
-
 def _admission(ipt_no: str) -> Admission:
     return get_object_or_404(Admission.objects.select_related("patient"), ipt_no=ipt_no)
 
@@ -124,14 +118,6 @@ def _outcome_out(outcome) -> dict:
     return {"status": outcome.status, "message": outcome.message, "deposit": deposit}
 
 
-def _valid(serializer_class, request):
-    shape = serializer_class(data=request.data)
-    if not shape.is_valid():
-        _, message = error_reply(serializers.ValidationError(shape.errors))
-        raise ApplicationError(message, {"errors": shape.errors})
-    return shape.validated_data
-
-
 class InpatientView(HospitalAPIView):
     api_scope = Scope.KIOSK
 
@@ -140,7 +126,7 @@ class InpatientView(HospitalAPIView):
         return (name[:30], name[:50])
 
 
-@extend_schema(tags=[TAG], summary="查询住院状态", responses={200: InpatientAdmissionOut, 404: InpatientErrorOut},
+@extend_schema(tags=[TAG], summary="查询住院状态", responses={200: InpatientAdmissionOut, 404: ErrorOut},
                description="按住院号查询：在院 / 已出院待结算 / 已结算，费用合计与有效押金合计。")  # fmt: skip
 class AdmissionView(InpatientView):
     def get(self, request, ipt_no: str):
@@ -160,14 +146,14 @@ class DepositsView(InpatientView):
     description="以先医后付收取一笔押金并记入资金台账，推送平台支付消息。同一 dpst_sn 重复提交只收一次，返回首次结果。"
     "结果未知时 status 为 unknown：系统自动向医保核实（冲正），不会重复扣款，请勿换流水号重收。",
     request=DepositCollectIn,
-    responses={201: DepositOutcomeOut, 200: DepositOutcomeOut, 400: InpatientErrorOut},
+    responses={201: DepositOutcomeOut, 200: DepositOutcomeOut, 400: ErrorOut},
     examples=[
         OpenApiExample("收取 2000 元", value={"dpst_amt": "2000.00", "dpst_sn": "HIS20260401001"}, request_only=True)
     ],
 )
 class DepositCollectView(InpatientView):
     def post(self, request, ipt_no: str):
-        data = _valid(DepositCollectIn, request)
+        data = self.valid(DepositCollectIn, request.data)
         outcome = services.deposit_collect(
             admission=_admission(ipt_no), dpst_amt=data["dpst_amt"], dpst_sn=data["dpst_sn"], opter=self.opter()
         )
@@ -183,11 +169,11 @@ class DepositCollectView(InpatientView):
     description="整笔退还一笔押金。refd_amt 与押金金额不同则返回 400（extra.partial 为 true）且不发送医保：预交金不支持"
     "部分退费，如需部分退还，请整笔退还后按留存金额重新收取一笔。重复调用不会重复退还。",
     request=DepositRefundIn,
-    responses={200: DepositOutcomeOut, 400: InpatientErrorOut},
+    responses={200: DepositOutcomeOut, 400: ErrorOut},
 )
 class DepositRefundView(InpatientView):
     def post(self, request, dpst_sn: str):
-        data = _valid(DepositRefundIn, request)
+        data = self.valid(DepositRefundIn, request.data)
         deposit = get_object_or_404(Deposit.objects.select_related("admission__patient"), dpst_sn=dpst_sn)
         outcome = services.deposit_refund(
             deposit=deposit, refd_amt=data.get("refd_amt"), reason=data.get("reason", ""), opter=self.opter()
@@ -201,7 +187,7 @@ class DepositRefundView(InpatientView):
     description="已出院的住院：按住院费用预结算（不动资金），并说明押金如何处理：出院结算由先医后付一次支付个人负担，"
     "结算成功后每笔押金整笔退回；相当于补收或退还其差额。",
     request=None,
-    responses={200: InpatientPreviewOut, 400: InpatientErrorOut},
+    responses={200: InpatientPreviewOut, 400: ErrorOut},
 )
 class PresettleView(InpatientView):
     def post(self, request, ipt_no: str):
@@ -224,7 +210,7 @@ class PresettleView(InpatientView):
     description="以先医后付标志结算，成功后逐笔整笔退还押金（C2305）。同一住院同时只能有一次结算：重复调用返回 400。"
     "结果未知时 status 为 unknown，系统自动核实，核实前不会再次结算。",
     request=None,
-    responses={200: InpatientSettleOut, 400: InpatientErrorOut},
+    responses={200: InpatientSettleOut, 400: ErrorOut},
 )
 class SettleView(InpatientView):
     def post(self, request, ipt_no: str):

@@ -8,9 +8,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from apps.core.errors import ApplicationError, error_reply
+from apps.core.errors import ApplicationError
 from apps.core.labels import label
-from apps.hospital_api.auth import HospitalAPIView
+from apps.hospital_api.auth import ErrorOut, HospitalAPIView
 from apps.hospital_api.models import Scope
 from apps.integrations.nhsa.envelope import Opter
 from apps.ledger import selectors as ledger
@@ -103,19 +103,6 @@ class KioskOutcomeOut(serializers.Serializer):
     receipt = KioskReceiptOut(allow_null=True)
 
 
-class KioskErrorOut(serializers.Serializer):
-    message = serializers.CharField(help_text="错误说明，写明出错的字段")
-    extra = serializers.DictField(help_text="field：出错的字段名")
-
-
-def _valid(serializer_class, data) -> dict:
-    shape = serializer_class(data=data)
-    if not shape.is_valid():
-        _, message = error_reply(serializers.ValidationError(shape.errors))
-        raise ApplicationError(message, {"field": next(iter(shape.errors)), "errors": shape.errors})
-    return shape.validated_data
-
-
 def _named(exc: ApplicationError) -> ApplicationError:
     """A refusal about one field names it in the message too, for the kiosk's log."""
     field = exc.extra.get("field")
@@ -179,11 +166,11 @@ class KioskView(HospitalAPIView):
     description="用医保码、身份证或社保卡向医保读取参保信息（1101），并实时向先医后付平台查询签约状态（附录五）。"
     "未签约的患者返回签约地址，终端显示为二维码；签约后再次调用本接口即可。",
     request=KioskMediumIn,
-    responses={200: KioskPersonOut, 400: KioskErrorOut},
+    responses={200: KioskPersonOut, 400: ErrorOut},
 )
 class PersonView(KioskView):
     def post(self, request):
-        reading, _ = _read(request, _valid(KioskMediumIn, request.data))
+        reading, _ = _read(request, self.valid(KioskMediumIn, request.data))
         state = services.sign_state(patient=reading.patient)
         return Response(
             {
@@ -218,11 +205,11 @@ class SessionsView(KioskView):
     description="为已签约先医后付的患者挂当日号（2201），上传挂号费（2204）并带先医后付标志结算（2207），"
     "返回挂号凭条。结果未知时返回 unknown：系统自动核实，不会重复结算，请勿再次提交。",
     request=KioskRegisterIn,
-    responses={200: KioskOutcomeOut, 400: KioskErrorOut},
+    responses={200: KioskOutcomeOut, 400: ErrorOut},
 )
 class RegisterView(KioskView):
     def post(self, request):
-        data = _valid(KioskRegisterIn, request.data)
+        data = self.valid(KioskRegisterIn, request.data)
         reading, medium = _read(request, data)
         try:
             order = services.window_register(
@@ -240,11 +227,11 @@ class RegisterView(KioskView):
     summary="待缴费用",
     description="刷卡后列出患者当日待缴的门诊费用（挂号、处方、检查检验等），每张账单可单独结算。",
     request=KioskMediumIn,
-    responses={200: KioskBillOut(many=True), 400: KioskErrorOut},
+    responses={200: KioskBillOut(many=True), 400: ErrorOut},
 )
 class UnpaidView(KioskView):
     def post(self, request):
-        reading, _ = _read(request, _valid(KioskMediumIn, request.data))
+        reading, _ = _read(request, self.valid(KioskMediumIn, request.data))
         return Response(KioskBillOut(selectors.bills_unpaid(patient=reading.patient), many=True).data)
 
 
@@ -254,11 +241,11 @@ class UnpaidView(KioskView):
     description="上传费用明细（2204）并带先医后付标志结算（2207），返回结算单。同一账单同时只能结算一次："
     "重复提交会被拒绝，结果未知时返回 unknown，由系统自动核实。",
     request=KioskMediumIn,
-    responses={200: KioskOutcomeOut, 400: KioskErrorOut},
+    responses={200: KioskOutcomeOut, 400: ErrorOut},
 )
 class SettleView(KioskView):
     def post(self, request, pk: int):
-        reading, medium = _read(request, _valid(KioskMediumIn, request.data))
+        reading, medium = _read(request, self.valid(KioskMediumIn, request.data))
         bill = get_object_or_404(Bill, pk=pk)
         try:
             bill = services.bill_check_open(bill, reading.patient)
