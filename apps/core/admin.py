@@ -11,7 +11,8 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import display_for_field, label_for_field, lookup_field
 from django.contrib.admin.views.main import ERROR_FLAG, IS_POPUP_VAR, ORDER_VAR, PAGE_VAR, SEARCH_VAR, TO_FIELD_VAR
-from django.db.models import Sum
+from django.core.exceptions import ValidationError
+from django.db.models import Q, Sum
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -106,9 +107,23 @@ class DateRangeFilter(admin.FieldListFilter):
 
 class LargeListMixin:
     """A list over a table that grows by the million: one count (of what the filters match), not a second one of
-    the whole table."""
+    the whole table; the search finds a whole number (an order number, a 结算ID, a msgid) in `search_fields`, each
+    indexed, where a substring search would read every row."""
 
     show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        condition = Q(pk__in=[])  # no field can hold the term: nothing found
+        for name in self.search_fields:
+            try:
+                value = self.model._meta.get_field(name).to_python(term)
+            except ValidationError:
+                continue
+            condition |= Q(**{name: value})
+        return queryset.filter(condition), False
 
 
 def _is_datetime(field) -> bool:

@@ -18,7 +18,7 @@ class OutboxMessageAdmin(LargeListMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "last_error",
     ]
     list_filter = [("created_at", DateRangeFilter.today_by_default()), "push_type", "state"]
-    search_fields = ["med_org_ord", "=business_id"]
+    search_fields = ["med_org_ord"]
     exclude = ["body"]
 
     @admin.display(description="订单状态", ordering="order_status")

@@ -42,7 +42,7 @@ class ExchangeAdmin(LargeListMixin, ExportTotalsMixin, ReadOnlyAdminMixin, admin
         "outcome",
         "money",
     ]
-    search_fields = ["msgid", "=business_id", "upstream_code"]
+    search_fields = ["msgid"]
     exclude = ["raw_body"]
 
     @admin.display(description="耗时（毫秒）", ordering="duration_ms")

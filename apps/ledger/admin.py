@@ -53,7 +53,7 @@ class MoneyMovementAdmin(LargeListMixin, ExportTotalsMixin, ReadOnlyAdminMixin, 
     export_fields = [*list_display, "hosp_part_amt", "setl_id", "mdtrt_id", "trace_id", "note"]
     totals = ("amount", "fund_pay_sumamt", "acct_pay", "psn_cash_pay")
     list_filter = [("created_at", DateRangeFilter.today_by_default()), "kind", "channel", StatusFilter]
-    search_fields = ["org_trace_no", "setl_id", "mdtrt_id", "amp_trace_id", "trace_id"]
+    search_fields = ["org_trace_no", "setl_id", "mdtrt_id"]
     inlines = [MovementEventInline]
 
     def get_queryset(self, request):

@@ -81,7 +81,7 @@ class MoneyMovement(BusinessObject):
     hosp_part_amt = MoneyField("医院负担金额", null=True, blank=True)
     setlinfo = models.JSONField("结算信息（原样）", default=dict, blank=True)
     setl_id = models.CharField("结算ID", max_length=40, blank=True, default="", db_index=True)
-    mdtrt_id = models.CharField("就诊ID", max_length=40, blank=True, default="")
+    mdtrt_id = models.CharField("就诊ID", max_length=40, blank=True, default="", db_index=True)
     amp_trace_id = models.CharField("平台交易跟踪号", max_length=64, blank=True, default="")
     trace_id = models.CharField("平台结算跟踪号", max_length=64, blank=True, default="")
     call_sn = models.CharField("门户回执号", max_length=64, blank=True, default="")
@@ -189,7 +189,7 @@ class Bill(BusinessObject):
     total = MoneyField("应付总额")
     expires_at = models.DateTimeField("支付截止时间", null=True, blank=True)
     # The visit at the gateway and who billed it.
-    mdtrt_id = models.CharField("就诊ID", max_length=40, blank=True, default="")
+    mdtrt_id = models.CharField("就诊ID", max_length=40, blank=True, default="", db_index=True)
     ipt_otp_no = models.CharField("门诊/住院号", max_length=30, blank=True, default="")
     med_type = models.CharField("医疗类别", max_length=6, default="11")
     dept_code = models.CharField("科室编码", max_length=30, blank=True, default="")

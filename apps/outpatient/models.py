@@ -156,7 +156,7 @@ class RegistrationOrder(models.Model):
         "状态", max_length=20, choices=OrderState.choices, default=OrderState.CREATED, db_index=True
     )
     expires_at = models.DateTimeField("支付截止时间")
-    mdtrt_id = models.CharField("就诊ID", max_length=40, blank=True, default="")
+    mdtrt_id = models.CharField("就诊ID", max_length=40, blank=True, default="", db_index=True)
     # Claim taken while the visit is being registered with the gateway (2201), so that two concurrent org_002
     # calls register it once without holding a database lock across the HTTP call.
     visit_claimed_at = models.DateTimeField("登记占用时间", null=True, blank=True)
