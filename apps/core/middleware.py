@@ -22,7 +22,6 @@ class IdleSessionRenewal:
         return response
 
 
-
 class PortalErrorPages:
     """A method a page does not accept gets the portal's page, not the browser's own empty 405.
 

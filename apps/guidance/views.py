@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -16,7 +17,8 @@ DESK_KINDS = {"pharmacy": "药房取药", "checks": "检查检验"}
 
 @role_required(CASHIER, FINANCE)
 def outbox_list(request):
-    return render(request, "guidance/outbox.html", {"outbox": selectors.undelivered_messages()[:200]})
+    page = Paginator(selectors.undelivered_messages(), 50).get_page(request.GET.get("page"))
+    return render(request, "guidance/outbox.html", {"page": page})
 
 
 @role_required(CASHIER, FINANCE)

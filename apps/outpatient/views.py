@@ -198,7 +198,7 @@ def registrations(request):
         "outpatient/registrations.html",
         {
             # A busy day has thousands of visits: a page at a time, in the order patients will be seen.
-            "page": Paginator(orders, 100).get_page(request.GET.get("page")),
+            "page": Paginator(orders, 50).get_page(request.GET.get("page")),
             "query": query.urlencode(),
             "day": day,
             "is_today": day == timezone.localdate(),
