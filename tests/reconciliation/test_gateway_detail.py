@@ -47,7 +47,8 @@ def ledger(patient):
     from apps.ledger.settlement import SettlementResult
 
     def make(setl_id, medfee, fund, acct, kind=Kind.OUTPATIENT_SETTLEMENT):
-        amounts = dict(zip(("medfee_sumamt", "fund_pay_sumamt", "acct_pay"), map(Decimal, (medfee, fund, acct))))
+        names = ("medfee_sumamt", "fund_pay_sumamt", "acct_pay")
+        amounts = dict(zip(names, map(Decimal, (medfee, fund, acct)), strict=True))
         amounts["psn_cash_pay"] = amounts["medfee_sumamt"] - amounts["fund_pay_sumamt"] - amounts["acct_pay"]
         return movement_create(
             kind=kind, channel=Channel.PAYLATER_ONLINE, patient=patient, org_trace_no="T" + setl_id,
