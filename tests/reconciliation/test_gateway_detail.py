@@ -111,6 +111,8 @@ def test_the_detail_names_each_settlement_that_differs(sandbox, gateway, ledger,
     assert "医保逐笔对账" in page and "一致 1 笔，不一致 3 笔" in page
     for words in ("金额不符", "医保无此结算", "本院无此结算", "TS2", "S4"):
         assert words in page
+    admin = login("admin").get(reverse("admin:reconciliation_gatewaydetail_change", args=[detail.pk]))
+    assert admin.status_code == 200 and "TS2" in admin.content.decode()
 
     # Once the gateway has what the ledger has, 3201 agrees and the detail goes: nothing stale is shown.
     gateway("S3", "5.00", "0.00", "0.00")
