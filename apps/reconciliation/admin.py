@@ -3,7 +3,15 @@
 from django.contrib import admin
 
 from apps.core.admin import DateRangeFilter, ExportTotalsMixin, ReadOnlyAdminMixin
-from apps.reconciliation.models import CheckFile, Discrepancy, DiscrepancyNote, FetchAttempt, GatewayCheck
+from apps.reconciliation.models import (
+    CheckFile,
+    Discrepancy,
+    DiscrepancyNote,
+    FetchAttempt,
+    GatewayCheck,
+    GatewayDetail,
+    GatewayDetailLine,
+)
 
 
 @admin.register(CheckFile)
@@ -39,6 +47,22 @@ class GatewayCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["bill_date", "insutype", "clr_type", "setl_optins", "fixmedins_setl_cnt", "medfee_sumamt",
                     "stmt_rslt", "stmt_rslt_dscr", "error"]  # fmt: skip
     list_filter = [("bill_date", DateRangeFilter)]
+
+
+class DetailLineInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = GatewayDetailLine
+    extra = 0
+    fields = ["result", "setl_id", "org_trace_no", "insutype", "local_medfee_sumamt", "gateway_medfee_sumamt",
+              "local_fund_pay_sumamt", "gateway_fund_pay_sumamt", "local_acct_pay", "gateway_acct_pay",
+              "memo"]  # fmt: skip
+    readonly_fields = fields
+
+
+@admin.register(GatewayDetail)
+class GatewayDetailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["bill_date", "clr_type", "setl_optins", "fixmedins_setl_cnt", "medfee_sumamt", "error"]
+    list_filter = [("bill_date", DateRangeFilter)]
+    inlines = [DetailLineInline]
 
 
 @admin.register(FetchAttempt)

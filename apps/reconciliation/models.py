@@ -1,5 +1,5 @@
 """Daily reconciliation: the platform's files as received, their lines, what did not match the ledger, finance's
-explanations, and the gateway's 3201 totals.
+explanations, and the gateway's 3201 totals and 3202 detail.
 
 Nothing here holds money of its own: amounts are copies of what the platform's file says (CheckLine) or of what the
 ledger says (Discrepancy.local_amount), kept to show finance the difference. Explaining a discrepancy adds a
@@ -200,6 +200,71 @@ class GatewayCheck(models.Model):
     @property
     def balanced(self) -> bool:
         return self.stmt_rslt == "0"
+
+
+class DetailResult(models.TextChoices):
+    """What 3202 says of one settlement, in finance's words."""
+
+    MATCHED = "matched", "一致"
+    AMOUNT_MISMATCH = "amount_mismatch", "金额不符"
+    MISSING_GATEWAY = "missing_gateway", "医保无此结算"
+    MISSING_LOCAL = "missing_local", "本院无此结算"
+    OTHER = "other", "其他（见说明）"
+
+
+class GatewayDetail(models.Model):
+    """3202 for one day, clearing type and agency, run where a 3201 of that clearing type disagreed: the file of
+    the ledger's standing settlements (all insurance types: 3202 has no insutype) and its totals as sent, the
+    gateway's result file, or why it could not be done."""
+
+    bill_date = models.DateField("对账日期", db_index=True)
+    clr_type = models.CharField("清算类别", max_length=6)
+    setl_optins = models.CharField("结算经办机构", max_length=6)
+    medfee_sumamt = MoneyField("医疗费总额")
+    fund_pay_sumamt = MoneyField("基金支付总额")
+    cash_payamt = MoneyField("现金支付总额")
+    fixmedins_setl_cnt = models.PositiveIntegerField("结算笔数")
+    upload_qury_no = models.CharField("上传文件查询号", max_length=100, blank=True, default="")
+    result_qury_no = models.CharField("结果文件查询号", max_length=100, blank=True, default="")
+    result_filename = models.CharField("结果文件名", max_length=100, blank=True, default="")
+    error = models.CharField("未能对明细账的原因", max_length=300, blank=True, default="")
+    checked_at = models.DateTimeField("对账时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "医保对明细账"
+        verbose_name_plural = "医保对明细账"
+        ordering = ["-bill_date", "clr_type", "setl_optins"]
+        constraints = [
+            models.UniqueConstraint(fields=["bill_date", "clr_type", "setl_optins"], name="recon_detail_once_per_group")
+        ]
+
+
+class GatewayDetailLine(models.Model):
+    """One row of a 3202 result: the gateway's verdict on one settlement, with the ledger's amounts beside the
+    gateway's (either side empty where it has no such settlement)."""
+
+    detail = models.ForeignKey(GatewayDetail, verbose_name="对明细账", on_delete=models.CASCADE, related_name="lines")
+    bill_date = models.DateField("对账日期")
+    insutype = models.CharField("险种类型", max_length=6, blank=True, default="")
+    setl_id = models.CharField("结算ID", max_length=40)
+    mdtrt_id = models.CharField("就诊ID", max_length=40, blank=True, default="")
+    psn_no = models.CharField("人员编号", max_length=30, blank=True, default="")
+    org_trace_no = models.CharField("机构订单号", max_length=64, blank=True, default="")
+    stmt_rslt = models.CharField("对账结果代码", max_length=6)
+    result = models.CharField("对账结果", max_length=20, choices=DetailResult.choices)
+    memo = models.CharField("说明", max_length=300, blank=True, default="")
+    local_medfee_sumamt = MoneyField("本院医疗费总额", null=True, blank=True)
+    local_fund_pay_sumamt = MoneyField("本院基金支付", null=True, blank=True)
+    local_acct_pay = MoneyField("本院个人账户", null=True, blank=True)
+    gateway_medfee_sumamt = MoneyField("医保医疗费总额", null=True, blank=True)
+    gateway_fund_pay_sumamt = MoneyField("医保基金支付", null=True, blank=True)
+    gateway_acct_pay = MoneyField("医保个人账户", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "医保对明细账结果"
+        verbose_name_plural = "医保对明细账结果"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["detail", "result"], name="recon_detail_line_result")]
 
 
 class FetchAttempt(models.Model):

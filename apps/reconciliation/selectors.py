@@ -3,17 +3,20 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
 from apps.reconciliation.models import (
     Category,
     CheckFile,
+    DetailResult,
     Direction,
     Discrepancy,
     DiscrepancyNote,
     FetchAttempt,
     FileState,
     GatewayCheck,
+    GatewayDetail,
+    GatewayDetailLine,
 )
 
 
@@ -72,6 +75,22 @@ def discrepancy_notes(discrepancy: Discrepancy):
 
 def gateway_checks(day: datetime.date):
     return GatewayCheck.objects.filter(bill_date=day).order_by("insutype", "clr_type", "setl_optins")
+
+
+DETAIL_SHOWN = 500
+
+
+def gateway_details(day: datetime.date):
+    """The day's 3202 results: each with how many settlements agreed and its other lines (the first
+    DETAIL_SHOWN), as `differences`."""
+    matched = Q(lines__result=DetailResult.MATCHED)
+    differences = GatewayDetailLine.objects.exclude(result=DetailResult.MATCHED).order_by("result", "id")
+    return (
+        GatewayDetail.objects.filter(bill_date=day)
+        .annotate(matched=Count("lines", filter=matched), differing=Count("lines", filter=~matched))
+        .prefetch_related(Prefetch("lines", queryset=differences[:DETAIL_SHOWN], to_attr="differences"))
+        .order_by("clr_type", "setl_optins")
+    )
 
 
 def fetch_attempts(day: datetime.date):

@@ -24,6 +24,7 @@ from apps.integrations.nhsa import client as nhsa
 from apps.integrations.paylater import client as paylater
 from apps.integrations.transport import UpstreamError
 from apps.ledger.models import Kind, MoneyMovement, MovementEvent, Status
+from apps.reconciliation import gateway_detail
 from apps.reconciliation.loading import LineLoader, StoredStream, StoringStream
 from apps.reconciliation.models import (
     Category,
@@ -431,6 +432,8 @@ def gateway_check(*, day: datetime.date) -> list[GatewayCheck]:
             bill_date=day, insutype=insutype, clr_type=clr_type, setl_optins=setl_optins, defaults=values | outcome
         )
         checks.append(check)
+    standing = [(_group_of(movement), movement) for movement in settled if movement.pk not in undone]
+    gateway_detail.compare(day=day, checks=checks, standing=standing)  # 3202 where the totals differ
     return checks
 
 

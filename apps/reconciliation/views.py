@@ -61,6 +61,7 @@ def day(request, day):
             "summary": file.summary if file else {},
             "categories": selectors.category_counts(file),
             "checks": selectors.gateway_checks(bill_date),
+            "details": selectors.gateway_details(bill_date),
             "files": files,
             "running": running,
             "attempts": selectors.fetch_attempts(bill_date),

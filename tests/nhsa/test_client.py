@@ -167,6 +167,49 @@ def test_3201_totals(zhang):
     assert not differs.balanced and differs.stmt_rslt == "1"
 
 
+def test_3202_detail_through_9101_and_9102(zhang):
+    from apps.core.money import format_money
+    from apps.integrations.nhsa import assumed
+
+    mdtrt_id = register(zhang)
+    bill = outpatient_bill(zhang, mdtrt_id)
+    settled = client.settle_outpatient(opter=OPTER, insuplc_admdvs=zhang.insuplc_admdvs, bill=bill)
+    amounts = {key: getattr(settled, key) for key in ("medfee_sumamt", "fund_pay_sumamt", "acct_pay", "psn_cash_pay")}
+    ours = {"setl_id": settled.setl_id, "mdtrt_id": mdtrt_id, "psn_no": zhang.psn_no, "msgid": settled.msgid,
+            "refd_setl_flag": "0", **{key: format_money(value) for key, value in amounts.items()}}  # fmt: skip
+    unknown = ours | {"setl_id": "NOSUCH", "medfee_sumamt": "9.00", "fund_pay_sumamt": "0.00", "acct_pay": "0.00",
+                      "psn_cash_pay": "9.00"}  # fmt: skip
+    content = assumed.write_rows(assumed.DETAIL_FILE_FIELDS, [ours, unknown])
+    uploaded = client.upload_file(opter=OPTER, filename="detail.txt", content=content)
+    today = datetime.date.today()
+    nine = Decimal("9.00")
+    common = dict(opter=OPTER, setl_optins="220102", file_qury_no=uploaded.file_qury_no, clr_type="11",
+                  stmt_begndate=today, stmt_enddate=today, medfee_sumamt=amounts["medfee_sumamt"] + nine,
+                  fund_pay_sumamt=amounts["fund_pay_sumamt"], cash_payamt=amounts["psn_cash_pay"] + nine)  # fmt: skip
+    info = client.reconcile_detail(**common, fixmedins_setl_cnt=2)
+    assert Exchange.objects.get(pk=info.exchange_id).interface == "3202"
+    result = client.download_file(opter=OPTER, file_qury_no=info.file_qury_no, filename=info.filename)
+    rows = {row.setl_id: row for row in result.rows}
+    assert {key: row.stmt_rslt for key, row in rows.items()} == {
+        settled.setl_id: assumed.DETAIL_MATCHED, "NOSUCH": assumed.DETAIL_HOSPITAL_ONLY,
+    }  # fmt: skip
+    assert rows[settled.setl_id].fund_pay_sumamt == settled.fund_pay_sumamt
+    assert Exchange.objects.get(pk=result.exchange_id).outcome == Outcome.OK
+
+    # The gateway refuses totals that are not the file's, and a file it does not have.
+    with pytest.raises(UpstreamRefused, match="fixmedins_setl_cnt"):
+        client.reconcile_detail(**common, fixmedins_setl_cnt=3)
+    with pytest.raises(UpstreamRefused, match="不存在"):
+        client.download_file(opter=OPTER, file_qury_no=uploaded.file_qury_no, filename="detail.txt")
+    # Inputs are checked before anything is sent.
+    with pytest.raises(ApplicationError, match="stmt_enddate"):
+        client.reconcile_detail(**common | {"stmt_begndate": today + datetime.timedelta(days=1)}, fixmedins_setl_cnt=2)
+    with pytest.raises(ApplicationError, match="fixmedins_setl_cnt"):
+        client.reconcile_detail(**common, fixmedins_setl_cnt=-1)
+    with pytest.raises(ApplicationError, match="content"):
+        client.upload_file(opter=OPTER, filename="empty.txt", content=b"")
+
+
 PURCHASE = {
     "med_list_codg": "XJ01",
     "fixmedins_hilist_id": "YY01",

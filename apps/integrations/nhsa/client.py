@@ -31,10 +31,12 @@ __all__ = [
     "cancel_inpatient_fees",
     "cancel_registration",
     "discharge_inpatient",
+    "download_file",
     "pay_deposit",
     "person_info",
     "presettle_inpatient",
     "presettle_outpatient",
+    "reconcile_detail",
     "reconcile_totals",
     "refund_deposit",
     "register_outpatient",
@@ -46,6 +48,7 @@ __all__ = [
     "settle_inpatient",
     "settle_outpatient",
     "sign_in",
+    "upload_file",
     "upload_inpatient_fees",
     "upload_outpatient_fees",
     "upload_purchase",
@@ -658,6 +661,26 @@ def reverse_message(
     return _ack(sent)
 
 
+def _statement_period(begin, end) -> dict:
+    period = {"stmt_begndate": _date("stmt_begndate", begin), "stmt_enddate": _date("stmt_enddate", end)}
+    if end < begin:
+        raise ApplicationError("stmt_enddate: 早于 stmt_begndate", {"field": "stmt_enddate"})
+    return period
+
+
+def _count(field: str, value) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ApplicationError(f"{field}: 应为非负整数", {"field": field})
+    return value
+
+
+def _signed_totals(**totals) -> dict:
+    """A statement's totals may be negative when refunds outweigh settlements in the period."""
+    for name, value in totals.items():
+        _amount(name, abs(value) if isinstance(value, Decimal) else value)
+    return {name: format_money(value) for name, value in totals.items()}
+
+
 def reconcile_totals(
     *,
     opter,
@@ -674,27 +697,81 @@ def reconcile_totals(
     business: BusinessRef | None = None,
 ) -> types.Statement:
     """3201 医药机构费用结算对总账: stmt_rslt 0 when the gateway's totals agree with ours."""
-    if stmt_enddate < stmt_begndate:
-        raise ApplicationError("stmt_enddate: 早于 stmt_begndate", {"field": "stmt_enddate"})
-    if not isinstance(fixmedins_setl_cnt, int) or isinstance(fixmedins_setl_cnt, bool) or fixmedins_setl_cnt < 0:
-        raise ApplicationError("fixmedins_setl_cnt: 应为非负整数", {"field": "fixmedins_setl_cnt"})
-    signed = {}
-    for name, value in (("medfee_sumamt", medfee_sumamt), ("fund_pay_sumamt", fund_pay_sumamt), ("acct_pay", acct_pay)):
-        # Totals may be negative when refunds outweigh settlements in the period.
-        _amount(name, abs(value) if isinstance(value, Decimal) else value)
-        signed[name] = format_money(value)
     data = {
         "insutype": _text("insutype", insutype, 6),
         "clr_type": _text("clr_type", clr_type, 30),
         "setl_optins": _text("setl_optins", setl_optins, 6),
-        "stmt_begndate": _date("stmt_begndate", stmt_begndate),
-        "stmt_enddate": _date("stmt_enddate", stmt_enddate),
-        **signed,
-        "fixmedins_setl_cnt": fixmedins_setl_cnt,
+        **_statement_period(stmt_begndate, stmt_enddate),
+        **_signed_totals(medfee_sumamt=medfee_sumamt, fund_pay_sumamt=fund_pay_sumamt, acct_pay=acct_pay),
+        "fixmedins_setl_cnt": _count("fixmedins_setl_cnt", fixmedins_setl_cnt),
         "refd_setl_flag": _code("refd_setl_flag", refd_setl_flag, FLAGS),
     }
     sent = call("3201", {"data": data}, opter=opter, parse=types.read_statement, business=business)
     return _result(types.Statement, sent)
+
+
+# --- 9101 / 3202 / 9102 detail reconciliation (file layouts and the 9101/9102 nodes are [assumed]) --------------
+
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+
+
+def upload_file(*, opter, filename: str, content: bytes, business: BusinessRef | None = None) -> types.FileInfo:
+    """9101 文件上传: the file waits at the gateway under the returned file_qury_no (3202 names it)."""
+    if not isinstance(content, bytes) or not content:
+        raise ApplicationError("content: 文件不能为空", {"field": "content"})
+    if len(content) > UPLOAD_MAX_BYTES:
+        raise ApplicationError(f"content: 文件超过 {UPLOAD_MAX_BYTES} 字节", {"field": "content"})
+    input = assumed.upload_input(filename=_text("filename", filename, 100), content=content)
+    sent = call("9101", input, opter=opter, parse=assumed.read_upload, business=business)
+    return _result(types.FileInfo, sent)
+
+
+def reconcile_detail(
+    *,
+    opter,
+    setl_optins: str,
+    file_qury_no: str,
+    clr_type: str,
+    stmt_begndate: datetime.date,
+    stmt_enddate: datetime.date,
+    medfee_sumamt: Decimal,
+    fund_pay_sumamt: Decimal,
+    cash_payamt: Decimal,
+    fixmedins_setl_cnt: int,
+    refd_setl_flag: str = "1",
+    business: BusinessRef | None = None,
+) -> types.FileInfo:
+    """3202 医药机构费用结算对明细账 of the detail file uploaded by 9101 (file_qury_no), with the file's totals;
+    the answer names the result file to download by 9102."""
+    data = {
+        "setl_optins": _text("setl_optins", setl_optins, 6),
+        "file_qury_no": _text("file_qury_no", file_qury_no, 100),
+        **_statement_period(stmt_begndate, stmt_enddate),
+        **_signed_totals(medfee_sumamt=medfee_sumamt, fund_pay_sumamt=fund_pay_sumamt, cash_payamt=cash_payamt),
+        "fixmedins_setl_cnt": _count("fixmedins_setl_cnt", fixmedins_setl_cnt),
+        "clr_type": _text("clr_type", clr_type, 30),
+        "refd_setl_flag": _code("refd_setl_flag", refd_setl_flag, FLAGS),
+    }
+    sent = call("3202", {"data": data}, opter=opter, parse=types.read_fileinfo, business=business)
+    return _result(types.FileInfo, sent)
+
+
+def download_file(
+    *, opter, file_qury_no: str, filename: str, business: BusinessRef | None = None
+) -> types.DetailResult:
+    """9102 文件下载 of a 3202 result file: its rows, read by the [assumed] layout."""
+    input = assumed.download_input(
+        file_qury_no=_text("file_qury_no", file_qury_no, 100), filename=_text("filename", filename, 100)
+    )
+    sent = call(
+        "9102",
+        input,
+        opter=opter,
+        parse=types.read_detail_result,
+        read_file=assumed.read_result_file,
+        business=business,
+    )
+    return _result(types.DetailResult, sent)
 
 
 def upload_purchase(*, opter, purcinfo: dict, invoices: list[dict], business: BusinessRef | None = None) -> types.Ack:

@@ -144,15 +144,23 @@ def _read(data, parse: Callable[[dict], object]) -> Reply:
     )
 
 
-def _decoder(parse: Callable[[dict], object]):
+# A file download (9102) answers the file itself with this type; a refusal is still the JSON envelope.
+FILE_CONTENT_TYPE = "application/octet-stream"
+
+
+def _decoder(parse: Callable[[dict], object], read_file: Callable[[bytes], dict] | None = None):
     """transport's decoder: the answer as JSON (that is what the exchange log keeps), checked by reading it.
 
     The output is read here, not later, so that a "success" whose output cannot be read leaves a money call
-    unknown (and recovery reverses it) rather than half-recorded.
+    unknown (and recovery reverses it) rather than half-recorded. A file answer becomes a successful envelope
+    whose output is what `read_file` makes of the bytes.
     """
 
     def decode(response) -> dict:
-        data = transport.loads(response.content)
+        if read_file is not None and response.headers.get("Content-Type", "").startswith(FILE_CONTENT_TYPE):
+            data = {"infcode": 0, "output": read_file(response.content)}
+        else:
+            data = transport.loads(response.content)
         _read(data, parse)
         return data
 
@@ -178,16 +186,26 @@ def call(
     insuplc_admdvs: str = "",
     money: bool = False,
     business: BusinessRef | None = None,
+    read_file: Callable[[bytes], dict] | None = None,
 ) -> Sent:
     """Send one transaction under a fresh msgid and return its parsed output.
 
     Raises UpstreamRefused (infcode != 0), UpstreamUnavailable, or UpstreamUnknownOutcome (money calls only;
     recorded by transport, never to be resent). A refusal of the cached sign_no (the gateway signed the operator
     out, or restarted) signs in again and sends once more: a refused message did nothing, so this is safe.
+    `read_file` is for a transaction that answers a file (9102): it turns the bytes into the output `parse` reads.
     """
     who = as_opter(opter)
     send = functools.partial(
-        _send, infno, input, who=who, parse=parse, insuplc_admdvs=insuplc_admdvs, money=money, business=business
+        _send,
+        infno,
+        input,
+        who=who,
+        parse=parse,
+        insuplc_admdvs=insuplc_admdvs,
+        money=money,
+        business=business,
+        read_file=read_file,
     )
     if infno == SIGN_IN:
         return send(sign_no="")
@@ -201,7 +219,7 @@ def call(
         return send(sign_no=sign_no_for(who))
 
 
-def _send(infno, input, *, who: Opter, sign_no: str, parse, insuplc_admdvs, money, business) -> Sent:
+def _send(infno, input, *, who: Opter, sign_no: str, parse, insuplc_admdvs, money, business, read_file) -> Sent:
     msgid = new_msgid()
     envelope = {
         "infno": infno,
@@ -230,7 +248,7 @@ def _send(infno, input, *, who: Opter, sign_no: str, parse, insuplc_admdvs, mone
         body=transport.dumps(envelope),
         headers=tif_headers(),
         log_request=envelope,
-        decode=_decoder(parse),
+        decode=_decoder(parse, read_file),
         money=money,
         msgid=msgid,
         business=business,

@@ -164,6 +164,38 @@ class Statement(Result):
         return self.stmt_rslt == "0"
 
 
+@dataclass(frozen=True, kw_only=True)
+class FileInfo(Result):
+    """9101 (the uploaded file) and 3202 (the result file): where a file waits at the gateway, and until when."""
+
+    file_qury_no: str
+    filename: str
+    dld_endtime: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DetailRow:
+    """One row of 3202's result file; amounts are the gateway's (None where the row has none)."""
+
+    psn_no: str
+    mdtrt_id: str
+    setl_id: str
+    msgid: str
+    stmt_rslt: str
+    refd_setl_flag: str
+    memo: str
+    medfee_sumamt: Decimal | None
+    fund_pay_sumamt: Decimal | None
+    acct_pay: Decimal | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DetailResult(Result):
+    """9102 of a 3202 result file."""
+
+    rows: list[DetailRow]
+
+
 # --- readers -------------------------------------------------------------------------------------------------
 
 
@@ -302,4 +334,36 @@ def read_statement(output: dict) -> dict:
         "stmt_rslt": text(info, "stmt_rslt"),
         "stmt_rslt_dscr": text(info, "stmt_rslt_dscr", required=False),
         "setl_optins": text(info, "setl_optins", required=False),
+    }
+
+
+def read_fileinfo(output: dict) -> dict:
+    info = node(output, "fileinfo", infno="3202")
+    return {
+        "file_qury_no": text(info, "file_qury_no"),
+        "filename": text(info, "filename"),
+        "dld_endtime": text(info, "dld_endtime", required=False),
+    }
+
+
+def read_detail_result(output: dict) -> dict:
+    raw = output.get("rows")
+    if not isinstance(raw, list):
+        raise BadReply("9102 应答缺少对账结果")
+    return {
+        "rows": [
+            DetailRow(
+                psn_no=text(row, "psn_no", required=False),
+                mdtrt_id=text(row, "mdtrt_id", required=False),
+                setl_id=text(row, "setl_id"),
+                msgid=text(row, "msgid", required=False),
+                stmt_rslt=text(row, "stmt_rslt"),
+                refd_setl_flag=text(row, "refd_setl_flag", required=False),
+                memo=text(row, "memo", required=False),
+                medfee_sumamt=money(row, "medfee_sumamt", required=False),
+                fund_pay_sumamt=money(row, "fund_pay_sumamt", required=False),
+                acct_pay=money(row, "acct_pay", required=False),
+            )
+            for row in raw
+        ]
     }

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.sandbox.nhsa.models import Deposit, Message, Settlement, SignIn, Visit
+from apps.sandbox.nhsa.models import Deposit, Message, Settlement, SignIn, StoredFile, Visit
 
 
 @admin.register(Message)
@@ -49,3 +49,10 @@ class VisitAdmin(admin.ModelAdmin):
 
 
 admin.site.register(SignIn)
+
+
+@admin.register(StoredFile)
+class StoredFileAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "file_qury_no", "filename", "fixmedins_code", "dld_endtime"]
+    list_filter = ["kind"]
+    exclude = ["content"]

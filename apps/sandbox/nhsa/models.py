@@ -122,3 +122,24 @@ class Deposit(models.Model):
         verbose_name_plural = "预交金"
         ordering = ["-id"]
         constraints = [models.UniqueConstraint(fields=["mdtrt_id", "dpst_sn"], name="sandbox_deposit_sn_once")]
+
+
+class StoredFile(models.Model):
+    """A file at the gateway: a detail file the hospital uploaded (9101), or a 3202 result waiting for 9102."""
+
+    class Kind(models.TextChoices):
+        UPLOAD = "upload", "机构上传"
+        RESULT = "result", "对明细账结果"
+
+    file_qury_no = models.CharField("文件查询号", max_length=40, unique=True)
+    filename = models.CharField("文件名", max_length=100)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    fixmedins_code = models.CharField("机构编码", max_length=30)
+    content = models.BinaryField("内容")
+    dld_endtime = models.DateTimeField("下载截止时间")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "文件"
+        verbose_name_plural = "文件"
+        ordering = ["-id"]

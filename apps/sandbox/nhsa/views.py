@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -27,7 +27,7 @@ from apps.core.idcard import IdCardError, birth_date, gender_code, normalize_idc
 from apps.core.money import CENT
 from apps.sandbox import faults
 from apps.sandbox.models import Fault, FaultMode
-from apps.sandbox.nhsa import appendix3, engine
+from apps.sandbox.nhsa import appendix3, engine, statements
 from apps.sandbox.nhsa.engine import Refusal
 from apps.sandbox.nhsa.models import Deposit, Message, Settlement, SignIn, Visit
 from apps.sandbox.people import ensure_demo_people, person_by_certno, person_by_medium
@@ -126,6 +126,8 @@ def _process(request, envelope: dict, infno: str) -> JsonResponse:
                 return _reply(err_msg=str(refusal))
     except IntegrityError:
         return reused  # the same msgid arrived twice at once
+    if isinstance(output, HttpResponse):
+        return output  # 9102 answers the file itself
     return _reply(output=output)
 
 
@@ -405,14 +407,11 @@ def _undo(envelope, inp, msgid):
 
 def _statement(envelope, inp, msgid):
     data = _node(inp, "data")
-    begin, end = _field(data, "stmt_begndate"), _field(data, "stmt_enddate")
-    clr_type = _field(data, "clr_type")
-    rows = Settlement.objects.filter(
-        status=Settlement.Status.SETTLED,
-        setl_time__date__gte=begin,
-        setl_time__date__lte=end,
-        infno__in=("2304",) if clr_type == "21" else ("2207", "2207B"),
-        person__insutype=_field(data, "insutype"),
+    rows = statements.standing(
+        begin=_field(data, "stmt_begndate"),
+        end=_field(data, "stmt_enddate"),
+        clr_type=_field(data, "clr_type"),
+        insutype=_field(data, "insutype"),
     )
     ours = {
         "medfee_sumamt": sum((row.medfee_sumamt for row in rows), Decimal("0.00")),
@@ -430,6 +429,42 @@ def _statement(envelope, inp, msgid):
             "stmt_rslt_dscr": text,
         }
     }
+
+
+def _count(node: dict, key: str) -> int:
+    value = str(node.get(key) if node.get(key) is not None else "")
+    if not value.isdigit():
+        raise Refusal(f"{key} 应为非负整数")
+    return int(value)
+
+
+def _upload(envelope, inp, msgid):
+    node = _node(inp, "fsUploadIn")
+    return statements.upload(
+        data=_field(node, "in"), filename=_field(node, "filename"), fixmedins_code=envelope["fixmedins_code"]
+    )
+
+
+def _detail_statement(envelope, inp, msgid):
+    data = _node(inp, "data")
+    keys = ("setl_optins", "file_qury_no", "stmt_begndate", "stmt_enddate", "clr_type")
+    totals = {key: _money(data, key) for key in ("medfee_sumamt", "fund_pay_sumamt", "cash_payamt")}
+    totals["fixmedins_setl_cnt"] = _count(data, "fixmedins_setl_cnt")
+    return statements.detail(
+        data={key: _field(data, key) for key in keys}, fixmedins_code=envelope["fixmedins_code"], totals=totals
+    )
+
+
+def _download(envelope, inp, msgid):
+    node = _node(inp, "fsDownloadIn")
+    stored = statements.download(
+        file_qury_no=_field(node, "file_qury_no"),
+        filename=_field(node, "filename"),
+        fixmedins_code=envelope["fixmedins_code"],
+    )
+    response = HttpResponse(bytes(stored.content), content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{stored.filename}"'
+    return response
 
 
 def _purchase_handler(infno):
@@ -463,8 +498,11 @@ HANDLERS = {
     "C2305": _refund_deposit,
     "2601": _undo,
     "3201": _statement,
+    "3202": _detail_statement,
     "3503": _purchase_handler("3503"),
     "3504": _purchase_handler("3504"),
+    "9101": _upload,
+    "9102": _download,
 }
 
 
