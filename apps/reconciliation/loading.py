@@ -89,7 +89,8 @@ def _copy_column(values) -> Iterable[str]:
 
 
 class Stage:
-    """A file's lines in a temporary table of this connection, for the match to join with the ledger in SQL.
+    """A file's lines in a temporary table of this connection (TABLE), for the match to join with the ledger in
+    SQL, beside a temporary table for the day's succeeded movements (DAY, filled by the match).
 
     Only the lines that disagree with the ledger are kept afterwards (CheckLine, for their discrepancies); the file
     itself is kept byte for byte (FileChunk). The unique index on the order number, built once after the load,
@@ -97,25 +98,31 @@ class Stage:
     """
 
     TABLE = "recon_stage"
+    DAY = "recon_day"
 
     def __init__(self):
         self.postgres = connection.vendor == "postgresql"
         self.loaded = 0
 
     def __enter__(self) -> "Stage":
-        time, money = ("text", "numeric(14, 2)") if self.postgres else ("text", "decimal")
+        # SQLite: "integer primary key" is the row id itself, the cheapest lookup there is.
+        key, money = ("bigint", "numeric(14, 2)") if self.postgres else ("integer", "decimal")
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
+            self.__exit__()
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {self.TABLE} (line_no integer, order_no text, bank_order_no text, "
-                f"traded_at {time}, status text, description text, amount {money}, bank_refund_sn text, "
+                f"traded_at text, status text, description text, amount {money}, bank_refund_sn text, "
                 f"discount {money})"
+            )
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.DAY} (id {key} PRIMARY KEY, org_trace_no text, amount {money})"
             )
         return self
 
     def __exit__(self, *exc) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
+            cursor.execute(f"DROP TABLE IF EXISTS {self.DAY}")
 
     def add(self, batch: Batch) -> None:
         with connection.cursor() as cursor:

@@ -31,6 +31,7 @@ OTHER_STATES = {
 STATES = SUCCESS_WORDS | OTHER_STATES
 TIME_FORMAT = "yyyy-MM-dd HH:mm:ss"
 HEAD_BYTES = 64 * 1024
+_ASCII_SPACE = b" \t\r\x0b\x0c\x1c\x1d\x1e\x1f"  # str.isspace's ASCII characters but the line feed
 BLOCK = 1024 * 1024  # read, decoded and checked at a time: about ten thousand lines
 _AMOUNT = re.compile(r"(-?)(\d{1,12})(?:\.(\d{1,2}))?", re.ASCII)
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", re.ASCII)
@@ -145,9 +146,17 @@ def _ids(values: list[str], required: bool) -> list[str] | None:
         if "`" in text:
             return None
         values = text.split("\n")
-    if (required and "" in values) or len("".join(text.split())) != len(text) - len(values) + 1:
+    if (required and "" in values) or _has_space(text):
         return None
     return values if max(map(len, values)) <= 64 else None
+
+
+def _has_space(text: str) -> bool:
+    """White space in `text` other than the line feeds that join its values."""
+    if text.isascii():  # bytes.translate deletes in one C loop
+        data = text.encode("ascii")
+        return len(data.translate(None, _ASCII_SPACE)) != len(data)
+    return len("".join(text.split())) != len(text) - text.count("\n")
 
 
 def _amounts(values: list[str]) -> list[int] | None:

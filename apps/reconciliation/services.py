@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError
@@ -229,7 +228,7 @@ def _finish(file: CheckFile, counts: dict) -> CheckFile:
             return current
         if current is not None:
             CheckFile.objects.filter(pk=current.pk).update(state=FileState.REPLACED)
-        file.summary = file.summary | counts | local_totals(file.bill_date)
+        file.summary = file.summary | counts
         file.state = FileState.CURRENT
         file.imported_at = timezone.now()
         file.save(update_fields=["summary", "state", "imported_at"])
@@ -249,13 +248,14 @@ def _db_time(moment: datetime.datetime):
 
 def match(file: CheckFile, stage: Stage) -> dict:
     """Compare the file's lines (in `stage`) with the ledger in SQL; keep the lines that disagree (CheckLine) and a
-    Discrepancy for each disagreement; return the five counts.
+    Discrepancy for each disagreement; return the five counts and what the ledger booked through the platform on
+    the day (succeeded payments and refunds, for the day view).
 
     A line matches the movement of a platform channel with its order number and its sign (payment or refund),
     whatever day the ledger booked it; a succeeded movement of the day that the file does not list is missing on
     the platform. The day of a movement is when it took effect (or, still pending, when it was recorded).
     """
-    lines, movements, events = Stage.TABLE, MoneyMovement._meta.db_table, MovementEvent._meta.db_table
+    lines, day, movements, events = Stage.TABLE, Stage.DAY, MoneyMovement._meta.db_table, MovementEvent._meta.db_table
     kept, found = CheckLine._meta.db_table, Discrepancy._meta.db_table
     channels = _platform_channels()
     marks = ", ".join(["%s"] * len(channels))
@@ -264,7 +264,8 @@ def match(file: CheckFile, stage: Stage) -> dict:
         "AND (m.amount < 0) = (l.amount < 0)"
     )
     # A movement's final status never changes (ledger.services.movement_finish), so "its latest status is
-    # succeeded" is "it has a succeeded event": one semi-join instead of a latest-event lookup per line.
+    # succeeded" is "it has a succeeded event": a semi-join instead of a latest-event lookup. It is asked once per
+    # movement of the day (kept in `day`); a line's movement is looked up there first, in the ledger only if not.
     succeeded = f"EXISTS (SELECT 1 FROM {events} e WHERE e.movement_id = m.id AND e.status = %s)"
     latest = f"(SELECT e.status FROM {events} e WHERE e.movement_id = m.id ORDER BY e.id DESC LIMIT 1)"
     utc, utc_params = stage.utc("l.traded_at", _local_offset(file.bill_date))
@@ -275,12 +276,19 @@ def match(file: CheckFile, stage: Stage) -> dict:
     )
     direction = f"CASE WHEN {{}}.amount < 0 THEN '{Direction.REFUND}' ELSE '{Direction.PAYMENT}' END"
     start, end = _day_bounds(file.bill_date)
-    day = [file.pk, file.bill_date]
+    ours = [file.pk, file.bill_date]
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {day} (id, org_trace_no, amount) SELECT m.id, m.org_trace_no, m.amount FROM {movements} m "
+            f"WHERE m.channel IN ({marks}) AND COALESCE(m.occurred_at, m.created_at) >= %s "
+            f"AND COALESCE(m.occurred_at, m.created_at) < %s AND {succeeded}",
+            [*channels, _db_time(start), _db_time(end), Status.SUCCEEDED],
+        )
         cursor.execute(
             f"INSERT INTO {kept} (file_id, {line_columns}) SELECT %s, l.line_no, l.order_no, l.bank_order_no, {utc}, "
             f"l.status, l.description, l.amount, l.bank_refund_sn, l.discount FROM {lines} l {joined} "
-            f"WHERE m.id IS NULL OR m.amount <> l.amount OR l.status <> %s OR NOT {succeeded}",
+            f"WHERE m.id IS NULL OR m.amount <> l.amount OR l.status <> %s "
+            f"OR NOT (EXISTS (SELECT 1 FROM {day} d WHERE d.id = m.id) OR {succeeded})",
             [file.pk, *utc_params, *channels, SUCCESS, Status.SUCCEEDED],
         )
         cursor.execute(
@@ -288,54 +296,31 @@ def match(file: CheckFile, stage: Stage) -> dict:
             f"WHEN m.amount <> l.amount THEN '{Category.AMOUNT_MISMATCH}' ELSE '{Category.STATUS_MISMATCH}' END, "
             f"{direction.format('l')}, l.order_no, l.id, m.id, l.amount, m.amount, l.status, COALESCE({latest}, ''), "
             f"%s FROM {kept} l {joined} WHERE l.file_id = %s",
-            [*day, False, *channels, file.pk],
+            [*ours, False, *channels, file.pk],
         )
-        # The lines' index is probed first: most of the day's movements are on the file, and the events not read.
         cursor.execute(
             f"INSERT INTO {found} ({columns}) SELECT %s, %s, '{Category.MISSING_PLATFORM}', {direction.format('m')}, "
-            f"m.org_trace_no, NULL, m.id, NULL, m.amount, '', %s, %s FROM {movements} m WHERE m.channel IN ({marks}) "
-            "AND COALESCE(m.occurred_at, m.created_at) >= %s AND COALESCE(m.occurred_at, m.created_at) < %s "
-            f"AND NOT EXISTS (SELECT 1 FROM {lines} l WHERE l.order_no = m.org_trace_no "
-            f"AND (l.amount < 0) = (m.amount < 0)) AND {succeeded}",
-            [*day, Status.SUCCEEDED, False, *channels, _db_time(start), _db_time(end), Status.SUCCEEDED],
+            f"m.org_trace_no, NULL, m.id, NULL, m.amount, '', %s, %s FROM {day} m WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {lines} l WHERE l.order_no = m.org_trace_no AND (l.amount < 0) = (m.amount < 0))",
+            [*ours, Status.SUCCEEDED, False],
         )
         cursor.execute(f"SELECT category, COUNT(*) FROM {found} WHERE file_id = %s GROUP BY category", [file.pk])
         counts = dict.fromkeys(COUNTS, 0) | dict(cursor.fetchall())
+        cents = "CAST(ROUND(amount * 100) AS bigint)"
+        cursor.execute(
+            f"SELECT COALESCE(SUM(CASE WHEN amount >= 0 THEN 1 END), 0), COALESCE(SUM(CASE WHEN amount >= 0 "
+            f"THEN {cents} END), 0), COALESCE(SUM(CASE WHEN amount < 0 THEN 1 END), 0), "
+            f"COALESCE(SUM(CASE WHEN amount < 0 THEN {cents} END), 0) FROM {day}"
+        )
+        payments, paid, refunds, refunded = cursor.fetchone()
     unmatched = counts[Category.MISSING_LOCAL] + counts[Category.AMOUNT_MISMATCH] + counts[Category.STATUS_MISMATCH]
     counts["matched"] = file.summary["lines"] - unmatched
-    return counts
-
-
-def _money(value) -> Decimal | None:
-    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
-
-
-def local_totals(day: datetime.date) -> dict:
-    """What the ledger booked through the platform on `day`: succeeded payments and refunds, for the day view."""
-    start, end = _day_bounds(day)
-    rows = (
-        MoneyMovement.objects.with_status()
-        .filter(channel__in=_platform_channels(), status=Status.SUCCEEDED)
-        .filter(_effective_between(start, end))
-        .aggregate(
-            payments=Count("id", filter=Q(amount__gte=0)),
-            paid=Sum("amount", filter=Q(amount__gte=0)),
-            refunds=Count("id", filter=Q(amount__lt=0)),
-            refunded=Sum("amount", filter=Q(amount__lt=0)),
-        )
-    )
-    return {
-        "local_payments": rows["payments"],
-        "local_payment_amount": format_money(_money(rows["paid"]) or Decimal("0.00")),
-        "local_refunds": rows["refunds"],
-        "local_refund_amount": format_money(_money(rows["refunded"]) or Decimal("0.00")),
+    return counts | {
+        "local_payments": payments,
+        "local_payment_amount": cents_text(int(paid)),
+        "local_refunds": refunds,
+        "local_refund_amount": cents_text(int(refunded)),
     }
-
-
-def _effective_between(start, end):
-    return Q(occurred_at__gte=start, occurred_at__lt=end) | Q(
-        occurred_at__isnull=True, created_at__gte=start, created_at__lt=end
-    )
 
 
 # --- the gateway's side: 3201 ---------------------------------------------------------------------------------
