@@ -1,9 +1,10 @@
 """Receiving, importing and matching the platform's daily file; the gateway's 3201 totals; finance's notes.
 
-An import streams the file once: its bytes are stored (hash, size, source) while its lines are parsed and loaded
-in batches. A refused file leaves nothing behind (the command's contract) or, for a page upload run in the worker,
-only the refused file's record with its reason. The same bytes again for the same day change nothing. A different
-file for a day replaces the day's current file, which is kept as REPLACED with its findings.
+An import streams the file once: its bytes are stored (hash, size, source) while its lines are parsed and loaded,
+a block at a time, into a temporary table, where they are matched with the ledger in SQL. A refused file leaves
+nothing behind (the command's contract) or, for a page upload run in the worker, only the refused file's record
+with its reason. The same bytes again for the same day change nothing. A different file for a day replaces the
+day's current file, which is kept as REPLACED with its findings.
 """
 
 import datetime
