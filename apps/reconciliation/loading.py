@@ -148,8 +148,13 @@ class Stage:
                 )
                 order_no, first, second = cursor.fetchone()
                 raise FileRefused(f"订单号 {order_no} 重复（第{first}行已出现）", second) from None
-            if self.postgres:  # temporary tables are never analysed by autovacuum
-                cursor.execute(f"ANALYZE {self.TABLE}")
+        self.analyze(self.TABLE)
+
+    def analyze(self, table: str) -> None:
+        """PostgreSQL never analyses temporary tables by itself; without statistics it plans them as empty."""
+        if self.postgres:
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {table}")
 
     def utc(self, column: str, offset: datetime.timedelta) -> tuple[str, list]:
         """SQL turning the platform's local time `column` into the database's datetime, and its parameters."""

@@ -281,15 +281,16 @@ def match(file: CheckFile, stage: Stage) -> dict:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {day} (id, org_trace_no, amount) SELECT m.id, m.org_trace_no, m.amount FROM {movements} m "
-            f"WHERE m.channel IN ({marks}) AND COALESCE(m.occurred_at, m.created_at) >= %s "
-            f"AND COALESCE(m.occurred_at, m.created_at) < %s AND {succeeded}",
-            [*channels, _db_time(start), _db_time(end), Status.SUCCEEDED],
+            f"WHERE m.channel IN ({marks}) AND (m.occurred_at >= %s AND m.occurred_at < %s "
+            f"OR m.occurred_at IS NULL AND m.created_at >= %s AND m.created_at < %s) AND {succeeded}",
+            [*channels, *[_db_time(start), _db_time(end)] * 2, Status.SUCCEEDED],
         )
+        stage.analyze(day)
         cursor.execute(
             f"INSERT INTO {kept} (file_id, {line_columns}) SELECT %s, l.line_no, l.order_no, l.bank_order_no, {utc}, "
             f"l.status, l.description, l.amount, l.bank_refund_sn, l.discount FROM {lines} l {joined} "
-            f"WHERE m.id IS NULL OR m.amount <> l.amount OR l.status <> %s "
-            f"OR NOT (EXISTS (SELECT 1 FROM {day} d WHERE d.id = m.id) OR {succeeded})",
+            f"LEFT JOIN {day} d ON d.id = m.id WHERE m.id IS NULL OR m.amount <> l.amount OR l.status <> %s "
+            f"OR d.id IS NULL AND NOT {succeeded}",
             [file.pk, *utc_params, *channels, SUCCESS, Status.SUCCEEDED],
         )
         cursor.execute(
