@@ -190,7 +190,7 @@ class _Borrowed(io.RawIOBase):
 
 class Batch(NamedTuple):
     """Consecutive detail lines of a file, column by column, cleaned (ids without back-ticks, SUCCESS for every
-    success word, amounts with two places): the loader writes them without a Python object per line."""
+    success word, amounts in cents): the loader writes them without a Python object per line."""
 
     line_no: Sequence[int]
     order_no: list[str]
@@ -198,7 +198,7 @@ class Batch(NamedTuple):
     traded_at: list[str]
     status: list[str]
     description: list[str]
-    amount: list[str]
+    cents: list[int]
     bank_refund_sn: list[str]
     discount: list[str]
 
@@ -221,9 +221,8 @@ class CheckFileReader:
 
     def __iter__(self) -> Iterator[Line]:
         for batch in self.batches():
-            for no, order_no, bank, traded, status, text, amount, refund_sn, discount in zip(*batch, strict=True):
-                cents = int(amount.replace(".", ""))
-                yield Line(no, order_no, bank, traded, status, text, amount, cents, refund_sn, discount)
+            for no, order_no, bank, traded, status, text, cents, refund_sn, discount in zip(*batch, strict=True):
+                yield Line(no, order_no, bank, traded, status, text, cents_text(cents), cents, refund_sn, discount)
 
     def batches(self) -> Iterator[Batch]:
         self.encoding = detect_encoding(self._stream.peek(HEAD_BYTES)[:HEAD_BYTES])
@@ -302,7 +301,7 @@ class CheckFileReader:
         totals.refund_cents += sum(refunds)
         totals.payments += len(cents) - len(refunds)
         totals.payment_cents += sum(cents) - sum(refunds)
-        return Batch(range(first, first + len(lines)), order_no, bank_order_no, traded, status, description, amount,
+        return Batch(range(first, first + len(lines)), order_no, bank_order_no, traded, status, description, cents,
                      refund_sn, discount)  # fmt: skip
 
     def _times_valid(self, traded: list[str]) -> bool:
@@ -345,7 +344,7 @@ class CheckFileReader:
             else:
                 line = self._line(row, line_no)
                 found.append((line.line_no, line.order_no, line.bank_order_no, line.traded_at, line.status,
-                              line.description, line.amount, line.bank_refund_sn, line.discount))  # fmt: skip
+                              line.description, line.cents, line.bank_refund_sn, line.discount))  # fmt: skip
             line_no += 1
         if not found:
             return Batch(*([] for _ in Batch._fields))

@@ -260,9 +260,10 @@ def match(file: CheckFile, stage: Stage) -> dict:
     kept, found = CheckLine._meta.db_table, Discrepancy._meta.db_table
     channels = _platform_channels()
     marks = ", ".join(["%s"] * len(channels))
+    # The staged lines carry cents, the kept ones (CheckLine) amounts.
     joined = (
         f"LEFT JOIN {movements} m ON m.org_trace_no = l.order_no AND m.channel IN ({marks}) "
-        "AND (m.amount < 0) = (l.amount < 0)"
+        "AND (m.amount < 0) = ({} < 0)"
     )
     # A movement's final status never changes (ledger.services.movement_finish), so "its latest status is
     # succeeded" is "it has a succeeded event": a semi-join instead of a latest-event lookup. It is asked once per
@@ -288,8 +289,9 @@ def match(file: CheckFile, stage: Stage) -> dict:
         stage.analyze(day)
         cursor.execute(
             f"INSERT INTO {kept} (file_id, {line_columns}) SELECT %s, l.line_no, l.order_no, l.bank_order_no, {utc}, "
-            f"l.status, l.description, l.amount, l.bank_refund_sn, l.discount FROM {lines} l {joined} "
-            f"LEFT JOIN {day} d ON d.id = m.id WHERE m.id IS NULL OR m.amount <> l.amount OR l.status <> %s "
+            f"l.status, l.description, l.cents / 100.0, l.bank_refund_sn, CAST(l.discount AS decimal) FROM {lines} l "
+            f"{joined.format('l.cents')} LEFT JOIN {day} d ON d.id = m.id WHERE m.id IS NULL "
+            f"OR ROUND(m.amount * 100) <> l.cents OR l.status <> %s "
             f"OR d.id IS NULL AND NOT {succeeded}",
             [file.pk, *utc_params, *channels, SUCCESS, Status.SUCCEEDED],
         )
@@ -297,13 +299,13 @@ def match(file: CheckFile, stage: Stage) -> dict:
             f"INSERT INTO {found} ({columns}) SELECT %s, %s, CASE WHEN m.id IS NULL THEN '{Category.MISSING_LOCAL}' "
             f"WHEN m.amount <> l.amount THEN '{Category.AMOUNT_MISMATCH}' ELSE '{Category.STATUS_MISMATCH}' END, "
             f"{direction.format('l')}, l.order_no, l.id, m.id, l.amount, m.amount, l.status, COALESCE({latest}, ''), "
-            f"%s FROM {kept} l {joined} WHERE l.file_id = %s",
+            f"%s FROM {kept} l {joined.format('l.amount')} WHERE l.file_id = %s",
             [*ours, False, *channels, file.pk],
         )
         cursor.execute(
             f"INSERT INTO {found} ({columns}) SELECT %s, %s, '{Category.MISSING_PLATFORM}', {direction.format('m')}, "
             f"m.org_trace_no, NULL, m.id, NULL, m.amount, '', %s, %s FROM {day} m WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {lines} l WHERE l.order_no = m.org_trace_no AND (l.amount < 0) = (m.amount < 0))",
+            f"(SELECT 1 FROM {lines} l WHERE l.order_no = m.org_trace_no AND (l.cents < 0) = (m.amount < 0))",
             [*ours, Status.SUCCEEDED, False],
         )
         cursor.execute(f"SELECT category, COUNT(*) FROM {found} WHERE file_id = %s GROUP BY category", [file.pk])
