@@ -30,7 +30,7 @@ class CheckFile(models.Model):
     """One reconciliation file as received, byte for byte (its chunks), and what importing it found.
 
     A day has at most one CURRENT file; a different file for the same day replaces it and the earlier one stays
-    as REPLACED, with its lines and findings, for history.
+    as REPLACED, with its findings and the lines they point at, for history.
     """
 
     bill_date = models.DateField("对账日期", db_index=True)
@@ -79,10 +79,12 @@ class FileChunk(models.Model):
 
 
 class CheckLine(models.Model):
-    """One detail line of a file (INTERFACES.md 1.6): a payment, or a refund with a negative amount."""
+    """A detail line of a file (INTERFACES.md 1.6) that disagrees with the ledger, kept for its discrepancy: a
+    payment, or a refund with a negative amount. The lines that match are not kept one by one: the file is, byte
+    for byte (FileChunk), and its counts and totals (CheckFile.summary)."""
 
-    # No database constraint: a million rows are loaded at once and the constraint's check per row would double the
-    # time; lines are only ever written and removed by `services` together with their file.
+    # No database constraint: a file the ledger knows nothing of has a million such lines, written in one statement;
+    # lines are only ever written and removed by `services` together with their file.
     file = models.ForeignKey(CheckFile, on_delete=models.CASCADE, related_name="lines", db_constraint=False)
     line_no = models.PositiveIntegerField("行号")
     order_no = models.CharField("订单号", max_length=64)

@@ -11,8 +11,10 @@ import csv
 import datetime
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from typing import NamedTuple
 
 COLUMNS = 8
 DELIMITERS = {",": "逗号", "|": "竖线", "\t": "制表符"}
@@ -26,8 +28,11 @@ OTHER_STATES = {
     "FAIL", "FAILED", "失败", "CLOSED", "已关闭", "PROCESSING", "处理中", "REFUND", "转入退款", "REVOKED", "已撤销",
     "NOTPAY", "未支付", "USERPAYING", "支付中", "PAYERROR", "支付失败", "REFUNDCLOSE", "退款关闭", "CHANGE", "退款异常",
 }  # fmt: skip
+STATES = SUCCESS_WORDS | OTHER_STATES
 TIME_FORMAT = "yyyy-MM-dd HH:mm:ss"
 HEAD_BYTES = 64 * 1024
+_ASCII_SPACE = b" \t\r\x0b\x0c\x1c\x1d\x1e\x1f"  # str.isspace's ASCII characters but the line feed
+BLOCK = 1024 * 1024  # read, decoded and checked at a time: about ten thousand lines
 _AMOUNT = re.compile(r"(-?)(\d{1,12})(?:\.(\d{1,2}))?", re.ASCII)
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", re.ASCII)
 
@@ -105,14 +110,6 @@ def detect_encoding(head: bytes) -> str:
     raise FileRefused("文件编码既不是UTF-8也不是GBK", 1)
 
 
-def _real_day(text: str) -> bool:
-    try:
-        datetime.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _split(raw: str, delimiter: str, line_no: int) -> list[str]:
     try:
         rows = list(csv.reader([raw.rstrip("\r\n")], delimiter=delimiter, skipinitialspace=True, strict=True))
@@ -121,26 +118,59 @@ def _split(raw: str, delimiter: str, line_no: int) -> list[str]:
     return rows[0] if rows else []
 
 
-def _fast_line(delimiter: str):
-    """`fullmatch` of a well-formed detail line with plain fields (ids may carry a leading back-tick)."""
-    d = re.escape(delimiter)
-    plain = f'[^{d}"`\\r\\n]'
-    ident = f'`?([^\\s{d}"`]{{{{{{low}},64}}}})'
-    states = "|".join(re.escape(word) for word in sorted(SUCCESS_WORDS | OTHER_STATES, key=len, reverse=True))
-    amount = r"(-?\d{1,12}(?:\.\d{1,2})?)"
-    pattern = d.join(
-        [
-            ident.format(low=1),
-            ident.format(low=0),
-            r"((\d{4}-\d\d-\d\d) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)",
-            f"({states})",
-            f"({plain}{{0,100}})",
-            amount,
-            ident.format(low=0),
-            amount + "?",
-        ]
-    )
-    return re.compile(pattern + r"(?:\r\n|\n|\r)?").fullmatch
+def _breaks(text: str) -> int:
+    """How many lines end in `text` (CR LF, LF or CR)."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def _first_break(text: str) -> int:
+    """Where the first line of `text` ends, after its line ending (the length of `text` if it has none)."""
+    ends = [at for at in (text.find("\n"), text.find("\r")) if at >= 0]
+    if not ends:
+        return len(text)
+    at = min(ends)
+    return at + 2 if text.startswith("\r\n", at) else at + 1
+
+
+def _last_break(text: str) -> int:
+    """Where the last whole line of `text` ends (a CR at the very end may be half of a CR LF)."""
+    return max(text.rfind("\n"), text.rfind("\r", 0, len(text) - 1)) + 1
+
+
+def _ids(values: list[str], required: bool) -> list[str] | None:
+    """Ids as written, a back-tick before any dropped; None unless each has at most 64 characters (at least one if
+    `required`) and no white space or back-tick."""
+    text = "\n".join(values)
+    if "`" in text:
+        text = ("\n" + text).replace("\n`", "\n")[1:]
+        if "`" in text:
+            return None
+        values = text.split("\n")
+    if (required and "" in values) or _has_space(text):
+        return None
+    return values if max(map(len, values)) <= 64 else None
+
+
+def _has_space(text: str) -> bool:
+    """White space in `text` other than the line feeds that join its values."""
+    if text.isascii():  # bytes.translate deletes in one C loop
+        data = text.encode("ascii")
+        return len(data.translate(None, _ASCII_SPACE)) != len(data)
+    return len("".join(text.split())) != len(text) - text.count("\n")
+
+
+def _amounts(values: list[str]) -> list[int] | None:
+    """Cents of amounts written with two places (-12.30), at most 12 whole digits; None if any is not."""
+    text = "\n".join(values)
+    digits = text.replace("-", "").replace(".", "").replace("\n", "")
+    lines = "\n" + text
+    if (
+        not (digits.isascii() and digits.isdigit()) or min(map(len, values)) < 4 or max(map(len, values)) > 15
+        or text.count(".") != len(values) or lines.count("\n-") != text.count("-") or "\n." in lines
+        or "-." in text or any(value[-3] != "." for value in values)
+    ):  # fmt: skip
+        return None
+    return list(map(int, text.replace(".", "").split("\n")))
 
 
 class _Borrowed(io.RawIOBase):
@@ -158,9 +188,25 @@ class _Borrowed(io.RawIOBase):
         return len(data)
 
 
+class Batch(NamedTuple):
+    """Consecutive detail lines of a file, column by column, cleaned (ids without back-ticks, SUCCESS for every
+    success word, amounts in cents): the loader writes them without a Python object per line."""
+
+    line_no: Sequence[int]
+    order_no: list[str]
+    bank_order_no: list[str]
+    traded_at: list[str]
+    status: list[str]
+    description: list[str]
+    cents: list[int]
+    bank_refund_sn: list[str]
+    discount: list[str]
+
+
 class CheckFileReader:
-    """Iterate a binary stream's detail lines (`Line`); afterwards `totals`, `encoding`, `delimiter` and
-    `summary_seen` describe the file. Raises FileRefused at the first thing wrong."""
+    """Read a binary stream's detail lines, a block at a time (`batches`, or `Line` by `Line` when iterated);
+    afterwards `totals`, `encoding`, `delimiter` and `summary_seen` describe the file. Raises FileRefused at the
+    first thing wrong."""
 
     def __init__(self, stream):
         self._stream = io.BufferedReader(_Borrowed(stream), HEAD_BYTES)
@@ -168,77 +214,150 @@ class CheckFileReader:
         self.delimiter = ""
         self.totals = Totals()
         self.summary_seen = False
+        self._blank_since = 0
+        self._summary_header_at = 0
+        self._times: set[str] = set()
+        self._discounts: dict[str, str] = {"": "0.00"}
 
     def __iter__(self) -> Iterator[Line]:
-        self.encoding = detect_encoding(self._stream.peek(HEAD_BYTES)[:HEAD_BYTES])
-        # gb18030 reads every GBK file and the few characters GBK lacks; newline="" keeps CR LF for csv.
-        text = io.TextIOWrapper(self._stream, encoding="gb18030" if self.encoding == "gbk" else self.encoding,
-                                newline="")  # fmt: skip
-        header = self._header(text)
-        fast = _fast_line(self.delimiter)
-        dates: dict[str, bool] = {}
-        totals = self.totals
-        blank_since = 0
-        summary_header_at = 0
-        line_no = 1
-        try:
-            for raw in text:
-                line_no += 1
-                # The usual line (no quotes, nothing to strip) is read by one regular expression; anything else
-                # goes through csv and the field-by-field checks below, which also name what is wrong.
-                match = fast(raw)
-                if match is not None and not blank_since and not summary_header_at:
-                    order_no, bank_order_no, traded, day, status, description, amount, refund_sn, discount = (
-                        match.groups()
-                    )
-                    valid = dates.get(day)
-                    if valid is None:
-                        valid = dates[day] = _real_day(day)
-                    if valid and amount[-3:-2] == ".":
-                        cents = int(amount[:-3] + amount[-2:])
-                        if cents < 0:
-                            totals.refunds += 1
-                            totals.refund_cents += cents
-                        else:
-                            totals.payments += 1
-                            totals.payment_cents += cents
-                        yield Line(line_no, order_no, bank_order_no, traded, SUCCESS if status in SUCCESS_WORDS
-                                   else status, description.strip(), amount, cents, refund_sn,
-                                   discount or "0.00")  # fmt: skip
-                        continue
-                row = _split(raw, self.delimiter, line_no)
-                if not any(field.strip() for field in row):
-                    blank_since = blank_since or line_no
-                    continue
-                if summary_header_at:
-                    if self.summary_seen:
-                        raise FileRefused("汇总之后不应再有内容", line_no)
-                    self._summary(row, line_no)
-                    continue
-                if _clean(row[0]).startswith(SUMMARY_FIRST):
-                    summary_header_at = line_no
-                    continue
-                if blank_since:
-                    raise FileRefused(f"第{blank_since}行是空行，其后不应再有明细", line_no)
-                yield self._line(row, line_no)
-        except UnicodeDecodeError:
-            raise FileRefused(f"不是{header}编码的文字", line_no + 1) from None
-        if summary_header_at and not self.summary_seen:
-            raise FileRefused("汇总表头之后缺少汇总数值行", summary_header_at)
+        for batch in self.batches():
+            for no, order_no, bank, traded, status, text, cents, refund_sn, discount in zip(*batch, strict=True):
+                yield Line(no, order_no, bank, traded, status, text, cents_text(cents), cents, refund_sn, discount)
 
-    def _header(self, text) -> str:
-        names = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "gbk": "GBK"}
-        try:
-            line = text.readline()
-        except UnicodeDecodeError:
-            raise FileRefused(f"不是{names[self.encoding]}编码的文字", 1) from None
+    def batches(self) -> Iterator[Batch]:
+        self.encoding = detect_encoding(self._stream.peek(HEAD_BYTES)[:HEAD_BYTES])
+        # gb18030 reads every GBK file and the few characters GBK lacks.
+        decoder = codecs.getincrementaldecoder("gb18030" if self.encoding == "gbk" else self.encoding)()
+        name = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "gbk": "GBK"}[self.encoding]
+        line_no = 0  # lines before `carry`
+        carry = ""
+        header = True
+        while True:
+            data = self._stream.read(BLOCK)
+            pending = len(decoder.getstate()[0])
+            try:
+                text = carry + decoder.decode(data, final=not data)
+            except UnicodeDecodeError as exc:
+                good = data[: max(exc.start - pending, 0)].decode(self.encoding, errors="ignore")
+                raise FileRefused(f"不是{name}编码的文字", line_no + _breaks(carry + good) + 1) from None
+            cut = _last_break(text) if data else len(text)
+            block, carry = text[:cut], text[cut:]
+            if len(carry) > BLOCK:
+                raise FileRefused(f"一行超过{BLOCK}个字符", line_no + 1)
+            if header and block:
+                header = False
+                first = _first_break(block)
+                self._header(block[:first])
+                block = block[first:]
+                line_no = 1
+            if block:
+                fast = None if self._blank_since or self._summary_header_at else self._fast(block, line_no + 1)
+                batch = fast or self._slow(block, line_no + 1)
+                line_no += _breaks(block) + (not block.endswith(("\n", "\r")))
+                if batch.line_no:
+                    yield batch
+            if not data:
+                break
+        if header:
+            raise FileRefused("缺少表头（文件为空或第一行为空）", 1)
+        if self._summary_header_at and not self.summary_seen:
+            raise FileRefused("汇总表头之后缺少汇总数值行", self._summary_header_at)
+
+    def _fast(self, block: str, first: int) -> Batch | None:
+        """The usual block, checked and split column by column by str methods and sets (in C): no quotes but
+        around every field, nothing to strip but back-ticks before ids, one line ending. None sends the block line
+        by line through `_slow`, which reads everything else and names what is wrong."""
+        eol = "\r\n" if "\r\n" in block else "\n"
+        if block.count("\r") != block.count("\r\n") or block.count("\n") != block.count(eol):
+            return None
+        body = block[: -len(eol)] if block.endswith(eol) else block
+        d = self.delimiter
+        if '"' in body:  # quoted fields: only a quote at each end of every field, none inside
+            body = body.replace(f'"{d}"', d).replace(f'"{eol}"', eol)
+            if not (body.startswith('"') and body.endswith('"')) or '"' in body[1:-1]:
+                return None
+            body = body[1:-1]
+        lines = body.split(eol)
+        if set(map(str.count, lines, repeat(d))) != {COLUMNS - 1}:
+            return None
+        fields = body.replace(eol, d).split(d)
+        order_no, bank_order_no, refund_sn = (_ids(fields[i::COLUMNS], i == 0) for i in (0, 1, 6))
+        traded, status, amount, discount = (fields[i::COLUMNS] for i in (2, 3, 5, 7))
+        description = list(map(str.strip, fields[4::COLUMNS]))
+        if (
+            order_no is None or bank_order_no is None or refund_sn is None or not self._times_valid(traded)
+            or not set(status) <= STATES or max(map(len, description)) > 100 or "`" in "".join(description)
+        ):  # fmt: skip
+            return None
+        cents = _amounts(amount)
+        discount = self._discounts_of(discount)
+        if cents is None or discount is None:
+            return None
+        if not set(status) <= {SUCCESS}:
+            status = [SUCCESS if word in SUCCESS_WORDS else word for word in status]
+        refunds = [c for c in cents if c < 0]
+        totals = self.totals
+        totals.refunds += len(refunds)
+        totals.refund_cents += sum(refunds)
+        totals.payments += len(cents) - len(refunds)
+        totals.payment_cents += sum(cents) - sum(refunds)
+        return Batch(range(first, first + len(lines)), order_no, bank_order_no, traded, status, description, cents,
+                     refund_sn, discount)  # fmt: skip
+
+    def _times_valid(self, traded: list[str]) -> bool:
+        """Each distinct time checked once (a day has at most 86,400)."""
+        for text in set(traded).difference(self._times):
+            if not _TIME.fullmatch(text):
+                return False
+            try:
+                datetime.datetime.fromisoformat(text)
+            except ValueError:
+                return False
+            if len(self._times) > 200_000:  # a file spanning many days: keep memory bounded
+                self._times.clear()
+            self._times.add(text)
+        return True
+
+    def _discounts_of(self, discount: list[str]) -> list[str] | None:
+        known = self._discounts
+        for text in set(discount).difference(known):
+            if not _AMOUNT.fullmatch(text) or len(known) > 10_000:
+                return None
+            known[text] = cents_text(_cents(text, "", 0))
+        return list(map(known.__getitem__, discount))
+
+    def _slow(self, block: str, line_no: int) -> Batch:
+        """Line by line through csv and the field-by-field checks, which name the line and what is wrong."""
+        found = []
+        for raw in io.StringIO(block, newline=""):
+            row = _split(raw, self.delimiter, line_no)
+            if not any(field.strip() for field in row):
+                self._blank_since = self._blank_since or line_no
+            elif self._summary_header_at:
+                if self.summary_seen:
+                    raise FileRefused("汇总之后不应再有内容", line_no)
+                self._summary(row, line_no)
+            elif _clean(row[0]).startswith(SUMMARY_FIRST):
+                self._summary_header_at = line_no
+            elif self._blank_since:
+                raise FileRefused(f"第{self._blank_since}行是空行，其后不应再有明细", line_no)
+            else:
+                line = self._line(row, line_no)
+                found.append((line.line_no, line.order_no, line.bank_order_no, line.traded_at, line.status,
+                              line.description, line.cents, line.bank_refund_sn, line.discount))  # fmt: skip
+            line_no += 1
+        if not found:
+            return Batch(*([] for _ in Batch._fields))
+        return Batch(*(list(column) for column in zip(*found, strict=True)))
+
+    def _header(self, line: str) -> None:
         if not line.strip():
             raise FileRefused("缺少表头（文件为空或第一行为空）", 1)
         for delimiter in DELIMITERS:
             fields = next(csv.reader([line], delimiter=delimiter))
             if len(fields) == COLUMNS and _clean(fields[0]).lstrip('"').startswith(HEADER_FIRST):
                 self.delimiter = delimiter
-                return names[self.encoding]
+                return
         raise FileRefused(f"表头应为以“{HEADER_FIRST}”开头的{COLUMNS}列（逗号、竖线或制表符分隔）", 1)
 
     def _line(self, row: list[str], line_no: int) -> Line:

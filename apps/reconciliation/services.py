@@ -1,9 +1,10 @@
 """Receiving, importing and matching the platform's daily file; the gateway's 3201 totals; finance's notes.
 
-An import streams the file once: its bytes are stored (hash, size, source) while its lines are parsed and loaded
-in batches. A refused file leaves nothing behind (the command's contract) or, for a page upload run in the worker,
-only the refused file's record with its reason. The same bytes again for the same day change nothing. A different
-file for a day replaces the day's current file, which is kept as REPLACED with its findings.
+An import streams the file once: its bytes are stored (hash, size, source) while its lines are parsed and loaded,
+a block at a time, into a temporary table, where they are matched with the ledger in SQL. A refused file leaves
+nothing behind (the command's contract) or, for a page upload run in the worker, only the refused file's record
+with its reason. The same bytes again for the same day change nothing. A different file for a day replaces the
+day's current file, which is kept as REPLACED with its findings.
 """
 
 import datetime
@@ -15,7 +16,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError
@@ -25,7 +25,7 @@ from apps.integrations.paylater import client as paylater
 from apps.integrations.transport import UpstreamError
 from apps.ledger.models import Kind, MoneyMovement, MovementEvent, Status
 from apps.reconciliation import gateway_detail
-from apps.reconciliation.loading import LineLoader, StoredStream, StoringStream
+from apps.reconciliation.loading import Stage, StoredStream, StoringStream
 from apps.reconciliation.models import (
     Category,
     CheckFile,
@@ -71,10 +71,12 @@ def _current(bill_date: datetime.date) -> CheckFile | None:
 
 
 def _discard(file: CheckFile) -> None:
-    """Remove an unfinished import's rows (lines in one statement; chunks; the file)."""
-    CheckLine.objects.filter(file=file).delete()
-    FileChunk.objects.filter(file=file).delete()
-    file.delete()
+    """Remove an unfinished import's rows (its discrepancies, the lines they point at, its chunks, the file)."""
+    with transaction.atomic():
+        Discrepancy.objects.filter(file=file).delete()
+        CheckLine.objects.filter(file=file).delete()
+        FileChunk.objects.filter(file=file).delete()
+        CheckFile.objects.filter(pk=file.pk).delete()
 
 
 # --- import --------------------------------------------------------------------------------------------------
@@ -126,17 +128,13 @@ def check_file_import(
     )  # fmt: skip
     storing = StoringStream(stream, file.pk)
     try:
-        _load(file, CheckFileReader(storing), progress)
+        counts = _import(file, CheckFileReader(storing), progress)
+        file.sha256, file.size = storing.sha256.hexdigest(), storing.size
+        CheckFile.objects.filter(pk=file.pk).update(sha256=file.sha256, size=file.size)
+        return _finish(file, counts)
     except BaseException:  # refused, or interrupted: nothing of it stays
         _discard(file)
         raise
-    file.sha256, file.size = storing.sha256.hexdigest(), storing.size
-    current = _current(bill_date)
-    if current is not None and current.sha256 == file.sha256:
-        _discard(file)
-        return current
-    CheckFile.objects.filter(pk=file.pk).update(sha256=file.sha256, size=file.size)
-    return _finish(file)
 
 
 def check_file_store(*, content: bytes | None = None, stream=None, bill_date, source, source_detail="", user=None):
@@ -174,30 +172,33 @@ def check_file_import_stored(*, file_id: int, progress: Progress | None = None) 
     if not claimed:
         return file
     try:
-        _load(file, CheckFileReader(StoredStream(file.pk)), progress)
+        counts = _import(file, CheckFileReader(StoredStream(file.pk)), progress)
     except FileRefused as exc:
-        CheckLine.objects.filter(file=file).delete()
         CheckFile.objects.filter(pk=file.pk).update(state=FileState.REFUSED, error=str(exc)[:500])
         file.refresh_from_db()
         raise
-    return _finish(file)
+    return _finish(file, counts)
 
 
-def _load(file: CheckFile, reader: CheckFileReader, progress: Progress | None) -> None:
-    loader = LineLoader(file.pk, _local_offset(file.bill_date))
-    count = 0
-    for line in reader:
-        loader.add(line)
-        count += 1
-        if count % PROGRESS_EVERY == 0:
-            loader.flush()
-            CheckFile.objects.filter(pk=file.pk).update(progress=count)
+def _import(file: CheckFile, reader: CheckFileReader, progress: Progress | None) -> dict:
+    """Load the file's lines into a temporary table and match them with the ledger: the counts of CONTRACT.md 6."""
+    with Stage() as stage:
+        _load(file, reader, stage, progress)
+        return match(file, stage)
+
+
+def _load(file: CheckFile, reader: CheckFileReader, stage: Stage, progress: Progress | None) -> None:
+    reported = 0
+    for batch in reader.batches():
+        stage.add(batch)
+        if stage.loaded - reported >= PROGRESS_EVERY:
+            reported = stage.loaded
+            CheckFile.objects.filter(pk=file.pk).update(progress=reported)
             if progress:
-                progress(count)
-    loader.flush()
-    _refuse_duplicates(file)
+                progress(reported)
+    stage.seal()
     totals = reader.totals
-    file.encoding, file.delimiter, file.progress = reader.encoding, reader.delimiter, count
+    file.encoding, file.delimiter, file.progress = reader.encoding, reader.delimiter, stage.loaded
     file.summary = {
         "lines": totals.lines,
         "payments": totals.payments,
@@ -207,34 +208,29 @@ def _load(file: CheckFile, reader: CheckFileReader, progress: Progress | None) -
         "summary_block": reader.summary_seen,
     }
     CheckFile.objects.filter(pk=file.pk).update(
-        encoding=file.encoding, delimiter=file.delimiter, progress=count, summary=file.summary
+        encoding=file.encoding, delimiter=file.delimiter, progress=file.progress, summary=file.summary
     )
     if progress:
-        progress(count)
+        progress(file.progress)
 
 
-def _refuse_duplicates(file: CheckFile) -> None:
-    """The same order twice in one file: found by the database (no set of a million order numbers in memory)."""
-    table = CheckLine._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT order_no, MIN(line_no), MAX(line_no) FROM {table} WHERE file_id = %s "
-            "GROUP BY order_no HAVING COUNT(*) > 1 ORDER BY MAX(line_no) LIMIT 1",
-            [file.pk],
-        )
-        row = cursor.fetchone()
-    if row:
-        raise FileRefused(f"订单号 {row[0]} 重复（第{row[1]}行已出现）", row[2])
+def _finish(file: CheckFile, counts: dict) -> CheckFile:
+    """Make this file the day's current one (the earlier one, if any, is kept as REPLACED), or, when the day's
+    current file has the same bytes, discard this one and return that.
 
-
-def _finish(file: CheckFile) -> CheckFile:
-    """Match, then make this file the day's current one (the earlier one, if any, is kept as REPLACED)."""
-    counts = match(file)
+    Imports of one day finish one at a time: each locks the day's files, its own among them, so that of two at
+    once the later sees what the earlier made current (without the lock both would see none, and the later would
+    break the one-current-file constraint and stay "importing").
+    """
     with transaction.atomic():
-        CheckFile.objects.select_for_update().filter(bill_date=file.bill_date, state=FileState.CURRENT).update(
-            state=FileState.REPLACED
-        )
-        file.summary = file.summary | counts | local_totals(file.bill_date)
+        list(CheckFile.objects.select_for_update().filter(bill_date=file.bill_date).order_by("pk").values("pk"))
+        current = _current(file.bill_date)
+        if current is not None and current.sha256 == file.sha256:
+            _discard(file)
+            return current
+        if current is not None:
+            CheckFile.objects.filter(pk=current.pk).update(state=FileState.REPLACED)
+        file.summary = file.summary | counts
         file.state = FileState.CURRENT
         file.imported_at = timezone.now()
         file.save(update_fields=["summary", "state", "imported_at"])
@@ -252,103 +248,84 @@ def _db_time(moment: datetime.datetime):
     return connection.ops.adapt_datetimefield_value(moment)
 
 
-def match(file: CheckFile) -> dict:
-    """Compare the file's lines with the ledger; write a Discrepancy per disagreement; the five counts.
+def match(file: CheckFile, stage: Stage) -> dict:
+    """Compare the file's lines (in `stage`) with the ledger in SQL; keep the lines that disagree (CheckLine) and a
+    Discrepancy for each disagreement; return the five counts and what the ledger booked through the platform on
+    the day (succeeded payments and refunds, for the day view).
 
     A line matches the movement of a platform channel with its order number and its sign (payment or refund),
     whatever day the ledger booked it; a succeeded movement of the day that the file does not list is missing on
     the platform. The day of a movement is when it took effect (or, still pending, when it was recorded).
     """
-    Discrepancy.objects.filter(file=file).delete()
-    lines, movements = CheckLine._meta.db_table, MoneyMovement._meta.db_table
-    events = MovementEvent._meta.db_table
+    lines, day, movements, events = Stage.TABLE, Stage.DAY, MoneyMovement._meta.db_table, MovementEvent._meta.db_table
+    kept, found = CheckLine._meta.db_table, Discrepancy._meta.db_table
     channels = _platform_channels()
     marks = ", ".join(["%s"] * len(channels))
+    # The staged lines carry cents, the kept ones (CheckLine) amounts.
+    joined = (
+        f"LEFT JOIN {movements} m ON m.org_trace_no = l.order_no AND m.channel IN ({marks}) "
+        "AND (m.amount < 0) = ({} < 0)"
+    )
     # A movement's final status never changes (ledger.services.movement_finish), so "its latest status is
-    # succeeded" is "it has a succeeded event": one semi-join instead of a latest-event lookup per line.
+    # succeeded" is "it has a succeeded event": a semi-join instead of a latest-event lookup. It is asked once per
+    # movement of the day (kept in `day`); a line's movement is looked up there first, in the ledger only if not.
     succeeded = f"EXISTS (SELECT 1 FROM {events} e WHERE e.movement_id = m.id AND e.status = %s)"
     latest = f"(SELECT e.status FROM {events} e WHERE e.movement_id = m.id ORDER BY e.id DESC LIMIT 1)"
-    counts = dict.fromkeys(COUNTS, 0)
-    found = []
-    with connection.cursor() as cursor:
+    utc, utc_params = stage.utc("l.traded_at", _local_offset(file.bill_date))
+    line_columns = "line_no, order_no, bank_order_no, traded_at, status, description, amount, bank_refund_sn, discount"
+    columns = (
+        "file_id, bill_date, category, direction, order_no, line_id, movement_id, platform_amount, local_amount, "
+        "platform_status, local_status, explained"
+    )
+    direction = f"CASE WHEN {{}}.amount < 0 THEN '{Direction.REFUND}' ELSE '{Direction.PAYMENT}' END"
+    start, end = _day_bounds(file.bill_date)
+    ours = [file.pk, file.bill_date]
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT l.id, l.order_no, l.amount, l.status, m.id, m.amount, {latest} FROM {lines} l "
-            f"LEFT JOIN {movements} m ON m.org_trace_no = l.order_no AND m.channel IN ({marks}) "
-            f"AND (m.amount < 0) = (l.amount < 0) WHERE l.file_id = %s "
-            f"AND (m.id IS NULL OR m.amount <> l.amount OR l.status <> %s OR NOT {succeeded})",
-            [*channels, file.pk, SUCCESS, Status.SUCCEEDED],
+            f"INSERT INTO {day} (id, org_trace_no, amount) SELECT m.id, m.org_trace_no, m.amount FROM {movements} m "
+            f"WHERE m.channel IN ({marks}) AND (m.occurred_at >= %s AND m.occurred_at < %s "
+            f"OR m.occurred_at IS NULL AND m.created_at >= %s AND m.created_at < %s) AND {succeeded}",
+            [*channels, *[_db_time(start), _db_time(end)] * 2, Status.SUCCEEDED],
         )
-        while rows := cursor.fetchmany(5000):
-            for line_id, order_no, amount, status, mid, mamount, mstatus in rows:
-                if mid is None:
-                    category = Category.MISSING_LOCAL
-                elif Decimal(str(mamount)) != Decimal(str(amount)):
-                    category = Category.AMOUNT_MISMATCH
-                else:
-                    category = Category.STATUS_MISMATCH
-                counts[category] += 1
-                found.append(
-                    Discrepancy(
-                        file=file, bill_date=file.bill_date, category=category, order_no=order_no,
-                        direction=Direction.REFUND if Decimal(str(amount)) < 0 else Direction.PAYMENT,
-                        line_id=line_id, movement_id=mid, platform_amount=_money(amount),
-                        local_amount=_money(mamount), platform_status=status, local_status=mstatus or "",
-                    )
-                )  # fmt: skip
-        start, end = _day_bounds(file.bill_date)
+        stage.analyze(day)
         cursor.execute(
-            f"SELECT m.id, m.org_trace_no, m.amount FROM {movements} m WHERE m.channel IN ({marks}) "
-            "AND COALESCE(m.occurred_at, m.created_at) >= %s AND COALESCE(m.occurred_at, m.created_at) < %s "
-            f"AND {succeeded} AND NOT EXISTS (SELECT 1 FROM {lines} l WHERE l.file_id = %s "
-            "AND l.order_no = m.org_trace_no AND (l.amount < 0) = (m.amount < 0))",
-            [*channels, _db_time(start), _db_time(end), Status.SUCCEEDED, file.pk],
+            f"INSERT INTO {kept} (file_id, {line_columns}) SELECT %s, l.line_no, l.order_no, l.bank_order_no, {utc}, "
+            f"l.status, l.description, l.cents / 100.0, l.bank_refund_sn, CAST(l.discount AS decimal) FROM {lines} l "
+            f"{joined.format('l.cents')} LEFT JOIN {day} d ON d.id = m.id WHERE m.id IS NULL "
+            f"OR ROUND(m.amount * 100) <> l.cents OR l.status <> %s "
+            f"OR d.id IS NULL AND NOT {succeeded}",
+            [file.pk, *utc_params, *channels, SUCCESS, Status.SUCCEEDED],
         )
-        for mid, order_no, amount in cursor.fetchall():
-            counts[Category.MISSING_PLATFORM] += 1
-            found.append(
-                Discrepancy(
-                    file=file, bill_date=file.bill_date, category=Category.MISSING_PLATFORM, order_no=order_no,
-                    direction=Direction.REFUND if Decimal(str(amount)) < 0 else Direction.PAYMENT, movement_id=mid,
-                    local_amount=_money(amount), local_status=Status.SUCCEEDED,
-                )
-            )  # fmt: skip
-    Discrepancy.objects.bulk_create(found, batch_size=2000)
-    lines_total = file.summary.get("lines", CheckLine.objects.filter(file=file).count())
+        cursor.execute(
+            f"INSERT INTO {found} ({columns}) SELECT %s, %s, CASE WHEN m.id IS NULL THEN '{Category.MISSING_LOCAL}' "
+            f"WHEN m.amount <> l.amount THEN '{Category.AMOUNT_MISMATCH}' ELSE '{Category.STATUS_MISMATCH}' END, "
+            f"{direction.format('l')}, l.order_no, l.id, m.id, l.amount, m.amount, l.status, COALESCE({latest}, ''), "
+            f"%s FROM {kept} l {joined.format('l.amount')} WHERE l.file_id = %s",
+            [*ours, False, *channels, file.pk],
+        )
+        cursor.execute(
+            f"INSERT INTO {found} ({columns}) SELECT %s, %s, '{Category.MISSING_PLATFORM}', {direction.format('m')}, "
+            f"m.org_trace_no, NULL, m.id, NULL, m.amount, '', %s, %s FROM {day} m WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {lines} l WHERE l.order_no = m.org_trace_no AND (l.cents < 0) = (m.amount < 0))",
+            [*ours, Status.SUCCEEDED, False],
+        )
+        cursor.execute(f"SELECT category, COUNT(*) FROM {found} WHERE file_id = %s GROUP BY category", [file.pk])
+        counts = dict.fromkeys(COUNTS, 0) | dict(cursor.fetchall())
+        cents = "CAST(ROUND(amount * 100) AS bigint)"
+        cursor.execute(
+            f"SELECT COALESCE(SUM(CASE WHEN amount >= 0 THEN 1 END), 0), COALESCE(SUM(CASE WHEN amount >= 0 "
+            f"THEN {cents} END), 0), COALESCE(SUM(CASE WHEN amount < 0 THEN 1 END), 0), "
+            f"COALESCE(SUM(CASE WHEN amount < 0 THEN {cents} END), 0) FROM {day}"
+        )
+        payments, paid, refunds, refunded = cursor.fetchone()
     unmatched = counts[Category.MISSING_LOCAL] + counts[Category.AMOUNT_MISMATCH] + counts[Category.STATUS_MISMATCH]
-    counts["matched"] = lines_total - unmatched
-    return counts
-
-
-def _money(value) -> Decimal | None:
-    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
-
-
-def local_totals(day: datetime.date) -> dict:
-    """What the ledger booked through the platform on `day`: succeeded payments and refunds, for the day view."""
-    start, end = _day_bounds(day)
-    rows = (
-        MoneyMovement.objects.with_status()
-        .filter(channel__in=_platform_channels(), status=Status.SUCCEEDED)
-        .filter(_effective_between(start, end))
-        .aggregate(
-            payments=Count("id", filter=Q(amount__gte=0)),
-            paid=Sum("amount", filter=Q(amount__gte=0)),
-            refunds=Count("id", filter=Q(amount__lt=0)),
-            refunded=Sum("amount", filter=Q(amount__lt=0)),
-        )
-    )
-    return {
-        "local_payments": rows["payments"],
-        "local_payment_amount": format_money(_money(rows["paid"]) or Decimal("0.00")),
-        "local_refunds": rows["refunds"],
-        "local_refund_amount": format_money(_money(rows["refunded"]) or Decimal("0.00")),
+    counts["matched"] = file.summary["lines"] - unmatched
+    return counts | {
+        "local_payments": payments,
+        "local_payment_amount": cents_text(int(paid)),
+        "local_refunds": refunds,
+        "local_refund_amount": cents_text(int(refunded)),
     }
-
-
-def _effective_between(start, end):
-    return Q(occurred_at__gte=start, occurred_at__lt=end) | Q(
-        occurred_at__isnull=True, created_at__gte=start, created_at__lt=end
-    )
 
 
 # --- the gateway's side: 3201 ---------------------------------------------------------------------------------
