@@ -265,6 +265,7 @@ def test_openapi_schema_builds(settings):
     assert operation["security"] == [{"platformSignature": []}]
     scheme = schema["components"]["securitySchemes"]["platformSignature"]
     assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "header", "X-Signature")
+    assert set(scheme) == {"type", "in", "name", "description"}
     components = schema["components"]["schemas"]
     assert components["EchoReplyOrRefusal"] == {
         "oneOf": [{"$ref": "#/components/schemas/EchoReply"}, {"$ref": "#/components/schemas/PlatformRefusal"}]
