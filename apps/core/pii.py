@@ -44,10 +44,11 @@ def keyed_hash(value: str) -> str:
 
 
 def mask_idcard(value: str | None) -> str:
-    """220102198805060015 -> 220102********0015."""
+    """220102198805060015 -> 220102********0015; a shorter value (a phone number, a card number sent as an ID)
+    is hidden whole: keeping six and four of it would show all but a digit or two."""
     if not value:
         return ""
-    if len(value) <= 10:
+    if len(value) < 18:
         return "*" * len(value)
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
 

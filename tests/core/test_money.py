@@ -114,3 +114,25 @@ def test_no_float_reaches_a_money_column():
     schedule.save()
     schedule.refresh_from_db()
     assert schedule.fee == Decimal("12.30") and isinstance(schedule.fee, Decimal)
+
+
+def test_a_money_field_is_two_place_yuan_unless_told_otherwise():
+    from apps.core.money import MoneyField
+
+    field = MoneyField("金额")
+    assert (field.verbose_name, field.max_digits, field.decimal_places) == ("金额", 14, 2)
+    wide = MoneyField(max_digits=18, decimal_places=4)
+    assert (wide.max_digits, wide.decimal_places) == (18, 4)
+
+
+def test_a_money_field_converts_decimals_and_text_and_names_itself_when_given_a_float():
+    from apps.core.money import MoneyField
+
+    field = MoneyField()
+    field.name = "fee"
+    assert field.get_prep_value(Decimal("12.30")) == Decimal("12.30")
+    assert field.to_python("12.30") == Decimal("12.30")
+    with pytest.raises(TypeError, match=r"^fee: money must be Decimal, got float 0\.1$"):
+        field.get_prep_value(0.1)
+    with pytest.raises(TypeError, match=r"^fee: money must be Decimal, got float 0\.1$"):
+        field.to_python(0.1)

@@ -1,5 +1,6 @@
 """org_001–org_004 as the platform calls them, over real HTTP with the json codec's signed headers."""
 
+import datetime
 import threading
 
 import pytest
@@ -108,6 +109,8 @@ def test_org_003_books_once_and_answers_repeats_with_the_first_reply(platform, n
     movement = MoneyMovement.objects.get()
     assert movement.org_trace_no == order.trace_no and movement.amount == order.fee
     assert movement.setl_id == "S" + order.trace_no[-20:] and movement.call_sn == first["call_sn"]
+    # The day the platform settled (setl_time), which the daily reconciliation files it under.
+    assert movement.occurred_at == datetime.datetime.fromtimestamp(1795000000, tz=datetime.UTC)
     assert movement.history.count() == 1
     order.refresh_from_db()
     assert order.state == OrderState.PAID and Bill.objects.get(pk=order.bill_id).settlement == movement
@@ -117,10 +120,22 @@ def test_org_003_books_once_and_answers_repeats_with_the_first_reply(platform, n
     ]
 
 
-def test_org_003_conflicting_repeat_is_refused_and_flagged(platform, new_order):
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"psn_cash_pay": "1.00", "feesum_amt": "1.00"},
+        # Another settlement of the same bill, even with the same amounts, is not a repeat of the first.
+        {"setl_id": "S-ANOTHER"},
+        {"mdtrt_id": "M-ANOTHER"},
+        {"trace_id": "T-ANOTHER"},
+        {"amp_trace_id": "AMP-ANOTHER"},
+    ],
+    ids=lambda change: "+".join(change),
+)
+def test_org_003_conflicting_repeat_is_refused_and_flagged(platform, new_order, change):
     order = new_order()
     platform("org_003", settlement_payload(order))
-    status, reply = platform("org_003", settlement_payload(order, psn_cash_pay="1.00", feesum_amt="1.00"))
+    status, reply = platform("org_003", settlement_payload(order, **change))
     assert (status, reply["ret_code"], reply["result"]) == (200, "02", "fail")
     order.refresh_from_db()
     bill = Bill.objects.get(pk=order.bill_id)

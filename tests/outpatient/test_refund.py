@@ -171,3 +171,46 @@ def test_a_refund_carries_the_negative_split_and_the_visit_is_cancelled_at_the_g
     assert cancel.outcome == "ok" and cancel.business == paid_order
     assert cancel.request_body["input"]["data"]["mdtrt_id"] == paid_order.mdtrt_id
     assert visits_cancel_due() == 0 and Exchange.objects.filter(interface="2202").count() == 1
+
+
+def test_a_refund_the_platform_refuses_fails_and_may_be_tried_again(paid_order):
+    from apps.sandbox.paylater.models import Payment
+
+    # The platform's record of the payment disagrees with ours: it answers a business refusal, nothing moved.
+    payment = Payment.objects.filter(org_trace_no=paid_order.trace_no)
+    trace_id = payment.get().trace_id
+    payment.update(trace_id="T-NOT-OURS")
+    assert order_refund(order=paid_order, reason="患者取消就诊").startswith("平台未受理退费")
+    [refused] = refund_movements()
+    assert refused.status == Status.FAILED and platform_refunds() == 0
+    paid_order.refresh_from_db()
+    assert paid_order.state == OrderState.PAID
+
+    payment.update(trace_id=trace_id)
+    assert order_refund(order=paid_order, reason="患者取消就诊").startswith("退费成功")
+    assert [m.status for m in refund_movements()] == [Status.FAILED, Status.SUCCEEDED]
+
+
+def test_a_refund_accepted_but_still_processing_stays_pending_and_is_not_sent_again(paid_order, monkeypatch):
+    from apps.integrations.paylater.types import RefundResult, RefundState
+    from apps.ledger import refunds
+
+    sent = []
+
+    def accepted(**kwargs):
+        sent.append(kwargs["out_refund_no"])
+        return RefundResult(
+            state=RefundState.PROCESSING, trade_status="PROCESSING", refund_trace_id="RT1", amp_refund_id="",
+            pay_chnl_refund_sn="", trace_id="", pay_chnl_ord_sn="", pay_ord_id="", exchange_id=0,
+        )  # fmt: skip
+
+    monkeypatch.setattr(refunds.paylater, "refund", accepted)
+    assert "正在处理中" in order_refund(order=paid_order, reason="患者取消就诊")
+    [movement] = refund_movements()
+    assert movement.status == Status.PENDING
+    paid_order.refresh_from_db()
+    assert paid_order.state == OrderState.PAID
+    # Taken as failed, it would be refunded a second time under RF…02 while the first is still being paid out.
+    with pytest.raises(ApplicationError, match="处理中"):
+        order_refund(order=paid_order, reason="再试一次")
+    assert sent == [f"RF{paid_order.trace_no}01"]

@@ -263,4 +263,52 @@ def test_openapi_schema_builds(settings):
     schema = SchemaGenerator(patterns=urls.urlpatterns).get_schema(request=None, public=True)
     operation = schema["paths"]["/api/platform/test_echo"]["post"]
     assert operation["security"] == [{"platformSignature": []}]
-    assert "platformSignature" in schema["components"]["securitySchemes"]
+    scheme = schema["components"]["securitySchemes"]["platformSignature"]
+    assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "header", "X-Signature")
+    assert set(scheme) == {"type", "in", "name", "description"}
+    components = schema["components"]["schemas"]
+    assert components["EchoReplyOrRefusal"] == {
+        "oneOf": [{"$ref": "#/components/schemas/EchoReply"}, {"$ref": "#/components/schemas/PlatformRefusal"}]
+    }
+    assert components["PlatformRefusal"]["required"] == ["result", "ret_code", "ret_msg"]
+    assert components["PlatformReportRefusal"]["required"] == ["ret_code", "ret_msg"]
+
+
+@pytest.mark.parametrize("url, refusal", [("test_echo", "PlatformRefusal"), ("test_report", "PlatformReportRefusal")])
+def test_openapi_schema_documents_every_refusal(url, refusal):
+    """Every answer a platform call can get is in the schema the fuzzing checks replies against (issue 8, item 7)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from tests.paylater import urls
+
+    schema = SchemaGenerator(patterns=urls.urlpatterns).get_schema(request=None, public=True)
+    responses = schema["paths"][f"/api/platform/{url}"]["post"]["responses"]
+
+    def body(name):
+        return {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
+
+    assert responses == {
+        "200": {
+            "content": body("EchoReplyOrRefusal"),
+            "description": 'ret_code "00": 成功；ret_code "02": 业务拒绝或字段错误（ret_msg 以字段名开头）',
+        },
+        "400": {"content": body(refusal), "description": "请求体不是UTF-8的JSON对象，或含NaN、NUL、无效字符、嵌套过深"},
+        "401": {"content": body(refusal), "description": "签名、时间戳、随机数或 appId 校验未通过"},
+        "413": {"content": body(refusal), "description": "请求体超过上限"},
+    }
+
+
+def test_platform_reply_puts_the_envelope_around_the_body():
+    from rest_framework import serializers
+
+    from apps.integrations.inbound import PlatformReply, PlatformReportReply, platform_reply
+
+    class BalanceOut(serializers.Serializer):
+        balance = serializers.CharField()
+
+    snake, report = platform_reply(BalanceOut), platform_reply(BalanceOut, style="report")
+    assert snake.__name__ == report.__name__ == "BalanceReply" and snake.__module__ == __name__
+    assert snake.__mro__[1:3] == (PlatformReply, BalanceOut)
+    assert report.__mro__[1:3] == (PlatformReportReply, BalanceOut)
+    assert set(snake().fields) == {"ret_code", "ret_msg", "result", "balance"}
+    assert set(report().fields) == {"ret_code", "ret_msg", "balance"}

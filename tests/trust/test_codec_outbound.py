@@ -56,7 +56,7 @@ def test_json_reply_decodes_to_its_object(settings):
 @pytest.mark.parametrize("raw", [b"[1]", b'"x"', b"null"])
 def test_a_reply_that_is_not_an_object_is_bad(settings, codec_name, raw):
     settings.PAYLATER_CODEC = codec_name
-    with pytest.raises(BadReply, match="应答不是JSON对象"):
+    with pytest.raises(BadReply, match="^应答不是JSON对象$"):
         codec.decode_reply(raw)
 
 
@@ -79,7 +79,7 @@ def test_sm_refusal_without_enc_data_is_data_none(settings, outer):
 @pytest.mark.parametrize("outer", [{"success": True}, {"code": "0"}, {"code": 0}, {"encData": "", "success": True}])
 def test_sm_success_without_enc_data_is_bad(settings, outer):
     settings.PAYLATER_CODEC = "sm"
-    with pytest.raises(BadReply, match="国密信封标明成功却没有encData"):
+    with pytest.raises(BadReply, match="^国密信封标明成功却没有encData$"):
         codec.decode_reply(json.dumps({"appId": "x", **outer}).encode())
 
 
@@ -100,3 +100,108 @@ def test_reply_encoding_follows_the_codec(settings):
         envelope, app_secret=settings.PAYLATER_APP_SECRET, public_key=settings.SANDBOX_SM2_PORTAL_PUBLIC_KEY
     )
     assert opened == {"ret_code": "00"}
+
+
+# --- the inbound half's refusals, as the platform reads them in ret_msg ------------------------------------------
+
+
+def test_a_signed_body_that_is_not_an_object_is_refused_with_the_reason(settings):
+    settings.PAYLATER_CODEC = "json"
+    with pytest.raises(codec.NotAnObject) as refused:
+        codec.check_request(sign_json(settings, b"[1]"), b"[1]")
+    assert str(refused.value) == "请求体必须是JSON对象"
+
+
+def test_an_envelope_sealed_by_someone_else_is_refused_with_the_reason(settings):
+    settings.PAYLATER_CODEC = "sm"
+    forged = seal_as_platform(settings, {"ok": 1}, private_key=smcrypto.sm2_generate_keypair()[0])
+    with pytest.raises(codec.AuthFailed) as refused:
+        codec.check_request({}, json.dumps(forged).encode())
+    assert str(refused.value).startswith("国密信封验证失败: ")
+
+
+def test_an_envelope_nested_too_deep_to_open_is_refused_with_the_reason(settings, monkeypatch):
+    settings.PAYLATER_CODEC = "sm"
+
+    def too_deep(*args, **kwargs):
+        raise RecursionError
+
+    monkeypatch.setattr(codec.smcrypto, "sm_open", too_deep)
+    with pytest.raises(codec.NotAnObject) as refused:
+        codec.check_request({}, json.dumps(seal_as_platform(settings, {"ok": 1})).encode())
+    assert str(refused.value) == f"请求体嵌套超过{codec.MAX_DEPTH}层"
+
+
+def signed(settings, raw: bytes, **headers) -> dict:
+    return sign_json(settings, raw) | headers
+
+
+@pytest.mark.parametrize(
+    "headers, raw, message",
+    [
+        ({"X-Nonce": "", "X-Signature": ""}, b"{}", "缺少请求头 X-Nonce, X-Signature"),
+        ({"X-App-Id": "another-app"}, b"{}", "X-App-Id 未知"),
+        ({"X-Timestamp": "1"}, b"{}", "X-Timestamp 应为13位毫秒时间戳"),
+        ({"X-Nonce": "short"}, b"{}", "X-Nonce 应为8至64个可见ASCII字符"),
+        ({"X-Signature": "0" * 64}, b"{}", "X-Signature 签名不正确"),
+    ],
+    ids=["missing", "app-id", "timestamp", "nonce", "signature"],
+)
+def test_json_auth_refusals_name_the_header(settings, headers, raw, message):
+    settings.PAYLATER_CODEC = "json"
+    with pytest.raises(codec.AuthFailed) as refused:
+        codec.check_request(signed(settings, raw) | headers, raw)
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ("{}".encode("utf-16"), "请求体必须是UTF-8编码的JSON"),
+        (b'{"a": ', "请求体不是有效的JSON"),
+        (b'{"a\\u0000": 1}', "请求体的键含NUL或无效的Unicode字符"),
+        (b'{"a": "\\ud800"}', "请求体的字符串含NUL或无效的Unicode字符"),
+        (b'{"a": NaN}', "请求体含JSON不允许的数值 NaN"),
+    ],
+    ids=["utf16", "truncated", "nul-key", "surrogate", "nan"],
+)
+def test_body_refusals_say_what_is_wrong(raw, message):
+    with pytest.raises(codec.NotAnObject) as refused:
+        codec.strict_loads(raw)
+    assert str(refused.value) == message
+
+
+def test_a_non_finite_number_from_another_decoder_is_refused_with_the_reason():
+    with pytest.raises(codec.NotAnObject) as refused:
+        codec.check_plain({"a": [float("inf")]})
+    assert str(refused.value) == "请求体含JSON不允许的数值 NaN/Infinity"
+
+
+def test_fractions_are_decimals_never_floats():
+    value = codec.strict_loads(b'{"amt": 1.10, "n": 2}')
+    assert value == {"amt": Decimal("1.10"), "n": 2} and isinstance(value["amt"], Decimal)
+
+
+def nested(levels: int):
+    value = 0
+    for _ in range(levels):
+        value = [value]
+    return {"a": value}
+
+
+def test_nesting_is_bounded_at_exactly_max_depth():
+    codec.check_plain(nested(codec.MAX_DEPTH - 2))
+    with pytest.raises(codec.NotAnObject, match=f"^请求体嵌套超过{codec.MAX_DEPTH}层$"):
+        codec.check_plain(nested(codec.MAX_DEPTH - 1))
+
+
+def test_the_window_edge_is_inclusive(settings, monkeypatch):
+    settings.PAYLATER_CODEC = "json"
+    now = 1_795_000_000_000
+    monkeypatch.setattr(codec, "_now_ms", lambda: now)
+    edge = settings.PLATFORM_AUTH_WINDOW_SECONDS * 1000
+    for accepted in (now - edge, now + edge):
+        codec.check_request(sign_json(settings, b"{}", timestamp=str(accepted)), b"{}")
+    for refused in (now - edge - 1, now + edge + 1):
+        with pytest.raises(codec.AuthFailed, match="相差超过"):
+            codec.check_request(sign_json(settings, b"{}", timestamp=str(refused)), b"{}")
