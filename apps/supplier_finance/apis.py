@@ -62,7 +62,7 @@ class BatchOut(serializers.Serializer):
     items = PurchaseOut(many=True)
 
 
-class ErrorOut(serializers.Serializer):
+class PurchaseErrorOut(serializers.Serializer):
     message = serializers.CharField(help_text="第一处错误，写明行与字段")
     extra = serializers.DictField(help_text="errors：每处错误的 row、field、message")
 
@@ -106,7 +106,7 @@ class WarehouseView(HospitalAPIView):
     "加入上传队列，由后台逐条以 3503（采购）/ 3504（退货）上传医保平台。内容完全相同的行视为重复，不会再次上传，"
     "可放心重试。",
     request=SubmitIn,
-    responses={201: SubmitOut, 200: SubmitOut, 400: ErrorOut},
+    responses={201: SubmitOut, 200: SubmitOut, 400: PurchaseErrorOut},
     examples=[OpenApiExample("一条采购", value=EXAMPLE, request_only=True)],
 )
 class PurchaseSubmitView(WarehouseView):
