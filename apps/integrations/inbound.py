@@ -43,6 +43,7 @@ Nothing but the exchange row (and, once the signature checks, the nonce) is writ
 business work happens only in handle().
 """
 
+import functools
 import logging
 import time
 import traceback
@@ -261,7 +262,7 @@ class PlatformAPIView(APIView):
         except ApplicationError as exc:
             return Response(self.error_body(exc.message, exc.extra), status=200)
         if self.OutputSerializer is not None:
-            reply = self.OutputSerializer(reply).data
+            reply = _output_serializer(self.OutputSerializer).to_representation(reply)
         return Response(self.success_body(reply), status=200)
 
     def handle_exception(self, exc):
@@ -289,6 +290,13 @@ class PlatformAPIView(APIView):
                 )
                 response._has_been_logged = True  # django.request would log the same call again
         return response
+
+
+@functools.cache
+def _output_serializer(cls: type[serializers.Serializer]) -> serializers.Serializer:
+    """One instance per class and process: a new one deep-copies every declared field on each call, and
+    to_representation() keeps nothing on the instance between calls."""
+    return cls()
 
 
 def _storable(text: str) -> str:
@@ -353,14 +361,18 @@ def _store_reply(exchange: Exchange, response, started: float, crash: str) -> No
     exchange.outcome = outcome
     # ret_msg may echo what was sent (a field error quoting the value): masked like the bodies.
     exchange.error = mask_text(crash or ("" if outcome == Outcome.OK else str(data.get("ret_msg", ""))))
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # The answer is a log entry: the business effect and any reply that must be given again (org_003's)
-            # were committed by handle() itself. Not waiting for the WAL flush here halves a call's fsyncs; a
-            # database crash within a fraction of a second could cost the log the answer, never the call's effect.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    # The answer is a log entry: the business effect and any reply that must be given again (org_003's) were
+    # committed by handle() itself. Not waiting for the WAL flush here halves a call's fsyncs; a database crash
+    # within a fraction of a second could cost the log the answer, never the call's effect.
+    with connection.execute_wrapper(_without_flush) if connection.vendor == "postgresql" else nullcontext():
         if exchange.pk is None:
             exchange.save()
         else:
             exchange.save(update_fields=["response_body", "http_status", "duration_ms", "outcome", "error"])
+
+
+def _without_flush(execute, sql, params, many, context):
+    """The statement and `SET LOCAL synchronous_commit TO OFF` in one round trip: in autocommit, statements sent
+    together are one transaction, and the setting applies to its commit. After, not before: the cursor reports
+    the first statement's row count and rows, which save() reads."""
+    return execute(f"{sql}; SET LOCAL synchronous_commit TO OFF", params, many, context)
