@@ -20,10 +20,10 @@ What the base does, in order:
 2. authenticates and decodes with the configured codec (`PlatformAuthentication`, paylater/codec.py; no database):
    timestamp window settings.PLATFORM_AUTH_WINDOW_SECONDS, known app id, constant-time comparison. Failure: HTTP
    401, ret_code "02". A body that is not a JSON object as the contract allows it (UTF-8 only, no NaN/Infinity, no
-   NUL or lone surrogate, nested at most codec.MAX_DEPTH): HTTP 400, ret_code "02". Then, in one transaction and
-   before any business work, stores the call in `Exchange` (direction in, party paylater, headers minus the
-   signature, the body masked, the raw body encrypted) with its nonce in `InboundNonce` (a nonce seen before:
-   401), outside the request's transaction (`non_atomic_requests`), so the inbox row survives whatever follows.
+   NUL or lone surrogate, nested at most codec.MAX_DEPTH): HTTP 400, ret_code "02". Then, before any business
+   work, stores the call in `Exchange` (direction in, party paylater, headers minus the signature, the body
+   masked, the raw body encrypted, the nonce unique: a nonce seen before is a 401) in one INSERT, committed at
+   once outside the request's transaction (`non_atomic_requests`), so the inbox row survives whatever follows.
    A call refused or crashed before that still gets its row, written once with the answer, keeping only
    UNAUTHENTICATED_BODY_KEPT bytes of the body with NUL / lone surrogates replaced: anyone can send anything.
    Old nonces are forgotten by the worker (`tasks.nonces_forget_task`);
@@ -43,15 +43,16 @@ Nothing but the exchange row (and, once the signature checks, the nonce) is writ
 business work happens only in handle().
 """
 
+import functools
 import logging
 import time
 import traceback
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
@@ -65,7 +66,7 @@ from rest_framework.views import APIView
 
 from apps.core.errors import ApplicationError
 from apps.core.pii import mask_text
-from apps.integrations.models import Direction, Exchange, InboundNonce, Outcome, Party
+from apps.integrations.models import Direction, Exchange, Outcome, Party
 from apps.integrations.paylater import codec
 from apps.integrations.transport import loggable
 
@@ -90,7 +91,7 @@ class PlatformCaller:
     """`request.user` of an authenticated platform call."""
 
     app_id: str
-    nonce: str  # remembered by the view together with the decoded body (one transaction)
+    nonce: str  # stored by the view with the inbox row (one INSERT)
     is_authenticated: bool = True
 
 
@@ -240,14 +241,14 @@ class PlatformAPIView(APIView):
         if request.method.lower() not in self.http_method_names:
             raise exceptions.MethodNotAllowed(request.method)  # before authentication asks for a body
         super().initial(request, *args, **kwargs)  # authentication (no database): request.auth is the body
-        # The inbox row, with the whole body, and the nonce in one transaction, before any business work: a call
-        # commits as few times as it can, and what it asked survives whatever handle() does.
+        # The inbox row, with the whole body and the nonce, before any business work: one INSERT, committed at
+        # once (autocommit), so what was asked survives whatever handle() does; a replay's nonce breaks the unique
+        # constraint and nothing is written. Only inside a caller's transaction (tests) is a savepoint needed to
+        # keep that transaction usable after the refusal; alone, it would cost two more round trips a call.
         exchange = _new_exchange(request, self._raw, self.interface, decoded=request.auth)
+        exchange.nonce = request.user.nonce
         try:
-            with transaction.atomic():
-                InboundNonce.objects.create(
-                    app_id=request.user.app_id, nonce=request.user.nonce, seen_at=timezone.now()
-                )
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
                 exchange.save()
         except IntegrityError:
             raise exceptions.AuthenticationFailed("X-Nonce 已使用过（重放的请求）") from None
@@ -261,7 +262,7 @@ class PlatformAPIView(APIView):
         except ApplicationError as exc:
             return Response(self.error_body(exc.message, exc.extra), status=200)
         if self.OutputSerializer is not None:
-            reply = self.OutputSerializer(reply).data
+            reply = _output_serializer(self.OutputSerializer).to_representation(reply)
         return Response(self.success_body(reply), status=200)
 
     def handle_exception(self, exc):
@@ -289,6 +290,13 @@ class PlatformAPIView(APIView):
                 )
                 response._has_been_logged = True  # django.request would log the same call again
         return response
+
+
+@functools.cache
+def _output_serializer(cls: type[serializers.Serializer]) -> serializers.Serializer:
+    """One instance per class and process: a new one deep-copies every declared field on each call, and
+    to_representation() keeps nothing on the instance between calls."""
+    return cls()
 
 
 def _storable(text: str) -> str:
@@ -353,14 +361,18 @@ def _store_reply(exchange: Exchange, response, started: float, crash: str) -> No
     exchange.outcome = outcome
     # ret_msg may echo what was sent (a field error quoting the value): masked like the bodies.
     exchange.error = mask_text(crash or ("" if outcome == Outcome.OK else str(data.get("ret_msg", ""))))
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # The answer is a log entry: the business effect and any reply that must be given again (org_003's)
-            # were committed by handle() itself. Not waiting for the WAL flush here halves a call's fsyncs; a
-            # database crash within a fraction of a second could cost the log the answer, never the call's effect.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    # The answer is a log entry: the business effect and any reply that must be given again (org_003's) were
+    # committed by handle() itself. Not waiting for the WAL flush here halves a call's fsyncs; a database crash
+    # within a fraction of a second could cost the log the answer, never the call's effect.
+    with connection.execute_wrapper(_without_flush) if connection.vendor == "postgresql" else nullcontext():
         if exchange.pk is None:
             exchange.save()
         else:
             exchange.save(update_fields=["response_body", "http_status", "duration_ms", "outcome", "error"])
+
+
+def _without_flush(execute, sql, params, many, context):
+    """The statement and `SET LOCAL synchronous_commit TO OFF` in one round trip: in autocommit, statements sent
+    together are one transaction, and the setting applies to its commit. After, not before: the cursor reports
+    the first statement's row count and rows, which save() reads."""
+    return execute(f"{sql}; SET LOCAL synchronous_commit TO OFF", params, many, context)

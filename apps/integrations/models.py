@@ -59,6 +59,11 @@ class Exchange(BusinessObject):
         "self", verbose_name="处理交易", null=True, blank=True, on_delete=models.PROTECT, related_name="resolves"
     )
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    # An authenticated platform call's nonce (X-Nonce, or SM3 of the sm envelope's signData), unique while it is
+    # kept: a replay's inbox row cannot be written. Stored with the row, so that the inbox row and the nonce are
+    # one INSERT, durable at once; the worker forgets it (sets NULL) after two authentication windows. The nonce
+    # alone is the key: authentication accepts one app id, settings.PAYLATER_APP_ID.
+    nonce = models.CharField("随机数", max_length=64, null=True, blank=True, editable=False)
 
     def sent_request(self) -> dict | None:
         """The exact request of an outbound call kept for resolving it (the masked log may have altered an
@@ -70,22 +75,15 @@ class Exchange(BusinessObject):
         verbose_name_plural = "接口交换记录"
         ordering = ["-created_at", "-id"]
         indexes = [*BusinessObject.Meta.indexes, models.Index(fields=["outcome", "money", "resolved_at"])]
+        # Partial: only the nonces not yet forgotten, so the index stays as small as the window's calls.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nonce"], condition=models.Q(nonce__isnull=False), name="exchange_nonce_once"
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_direction_display()} {self.party} {self.interface} {self.msgid} {self.outcome}"
-
-
-class InboundNonce(models.Model):
-    """Nonces of the platform's calls, remembered for the authentication window (shared by all processes)."""
-
-    app_id = models.CharField(max_length=64)
-    nonce = models.CharField(max_length=64)
-    seen_at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        verbose_name = "平台调用随机数"
-        verbose_name_plural = "平台调用随机数"
-        constraints = [models.UniqueConstraint(fields=["app_id", "nonce"], name="inbound_nonce_once")]
 
 
 class MsgidCounter(models.Model):

@@ -18,8 +18,10 @@ def nonces_forget_task() -> str:
 
     from django.utils import timezone
 
-    from apps.integrations.models import InboundNonce
+    from apps.integrations.models import Exchange
 
     cutoff = timezone.now() - 2 * timedelta(seconds=settings.PLATFORM_AUTH_WINDOW_SECONDS)
-    deleted, _ = InboundNonce.objects.filter(seen_at__lt=cutoff).delete()
-    return f"forgot {deleted} nonces"
+    # The inbox row stays; only its nonce leaves the unique index (a kept nonce would refuse a later call that
+    # happens to draw the same one).
+    forgotten = Exchange.objects.filter(nonce__isnull=False, created_at__lt=cutoff).update(nonce=None)
+    return f"forgot {forgotten} nonces"

@@ -7,7 +7,11 @@ from apps.patients.registry import account_fields
 
 
 def patient_get_by_certno(certno: str) -> Patient | None:
-    return Patient.objects.filter(certno_hash=pii.keyed_hash(certno)).first()
+    # get(), not first(): the hash is unique, and every platform call asks this, so no ORDER BY to build.
+    try:
+        return Patient.objects.get(certno_hash=pii.keyed_hash(certno))
+    except Patient.DoesNotExist:
+        return None
 
 
 def patient_search(query: str, *, limit: int = 50):

@@ -212,13 +212,11 @@ def test_one_request_replayed_eight_times_at_once_is_accepted_once(platform, new
     import time
     from concurrent.futures import ThreadPoolExecutor
 
-    from apps.integrations.models import InboundNonce
-
     order = new_order()
     query = {"mdtrt_cert_type": "02", "mdtrt_cert_no": ZHANG, "org_trace_no": order.trace_no}
     signed = {"timestamp": str(int(time.time() * 1000)), "nonce": secrets.token_hex(12)}
     with ThreadPoolExecutor(8) as pool:
         statuses = sorted(pool.map(lambda _: platform("org_004", query, **signed)[0], range(8)))
     assert statuses == [200] + [401] * 7
-    assert InboundNonce.objects.count() == 1
+    assert Exchange.objects.filter(nonce=signed["nonce"]).count() == 1
     assert Exchange.objects.filter(interface="org_004", outcome="ok").count() == 1

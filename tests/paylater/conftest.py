@@ -30,6 +30,14 @@ def sign_json(settings, body: bytes, *, app_id=None, timestamp=None, nonce=None,
     }
 
 
+def seen_nonce(nonce: str, *, at) -> None:
+    """A platform call with this nonce was stored at `at` (its inbox row, as the inbound base writes it)."""
+    from apps.integrations.models import Exchange
+
+    exchange = Exchange.objects.create(direction="in", party="paylater", interface="test_echo", nonce=nonce)
+    Exchange.objects.filter(pk=exchange.pk).update(created_at=at)  # created_at is set on insert
+
+
 def seal_as_platform(settings, data: dict, *, private_key=None, timestamp=None, **outer) -> dict:
     return smcrypto.sm_seal(
         data,

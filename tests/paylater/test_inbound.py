@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from apps.core import smcrypto
-from apps.integrations.models import Exchange, InboundNonce, Outcome
-from tests.paylater.conftest import now_ms, seal_as_platform, sign_json
+from apps.integrations.models import Exchange, Outcome
+from tests.paylater.conftest import now_ms, seal_as_platform, seen_nonce, sign_json
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.paylater.urls")]
 
@@ -51,7 +51,7 @@ def test_accepted_call_is_logged_and_answered(client, settings):
     assert exchange.response_body["cert_no"] == "220102********0015"
     assert json.loads(exchange.raw_body)["cert_no"] == "220102198805060015"
     assert "X-Signature" not in exchange.request_headers and exchange.request_headers["X-App-Id"]
-    assert InboundNonce.objects.count() == 1
+    assert exchange.nonce and len(exchange.nonce) >= 8  # remembered with the inbox row
 
 
 def test_raw_body_is_encrypted_in_the_database(client, settings):
@@ -82,7 +82,7 @@ def test_auth_refusals_are_401(client, settings, sign, why):
     assert response.status_code == 401
     assert response.json()["ret_code"] == "02" and why in response.json()["ret_msg"]
     only_the_inbox_row(401)
-    assert not InboundNonce.objects.exists()
+    assert not Exchange.objects.filter(nonce__isnull=False).exists()
 
 
 def test_missing_headers_are_401(client):
@@ -114,11 +114,13 @@ def test_old_nonces_are_purged(client, settings):
 
     from apps.integrations.tasks import nonces_forget_task
 
-    InboundNonce.objects.create(app_id="a", nonce="old-nonce-1", seen_at=timezone.now() - timedelta(seconds=601))
-    InboundNonce.objects.create(app_id="a", nonce="recent-nonce", seen_at=timezone.now() - timedelta(seconds=500))
+    seen_nonce("old-nonce-1", at=timezone.now() - timedelta(seconds=601))
+    seen_nonce("recent-nonce", at=timezone.now() - timedelta(seconds=500))
     post_json(client, settings, GOOD)
     assert nonces_forget_task() == "forgot 1 nonces"
-    assert InboundNonce.objects.count() == 2 and not InboundNonce.objects.filter(nonce="old-nonce-1").exists()
+    # The inbox rows stay; only the old one's nonce is forgotten.
+    assert Exchange.objects.count() == 3 and Exchange.objects.filter(nonce__isnull=False).count() == 2
+    assert not Exchange.objects.filter(nonce="old-nonce-1").exists()
 
 
 @pytest.mark.parametrize("raw", [b"[1, 2]", b'"text"', b"not json", b""])

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from apps.integrations.models import Exchange, InboundNonce
+from apps.integrations.models import Exchange
 from apps.integrations.paylater import codec
-from tests.paylater.conftest import seal_as_platform, sign_json
+from tests.paylater.conftest import seal_as_platform, seen_nonce, sign_json
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.paylater.urls")]
 
@@ -81,7 +81,7 @@ def test_nonce_must_be_visible_ascii(client, settings, nonce):
 def test_a_nonce_is_remembered_for_two_windows(client, settings):
     """The platform's clock may be a window ahead: a call signed then can be replayed up to two windows later."""
     seen = timezone.now() - timedelta(seconds=settings.PLATFORM_AUTH_WINDOW_SECONDS * 1.5)
-    InboundNonce.objects.create(app_id=settings.PAYLATER_APP_ID, nonce="replayed-nonce-01", seen_at=seen)
+    seen_nonce("replayed-nonce-01", at=seen)
     response = post(client, settings, nonce="replayed-nonce-01")
     assert response.status_code == 401 and "重放" in response.json()["ret_msg"]
 
@@ -90,14 +90,17 @@ def test_nonces_older_than_two_windows_are_forgotten_by_the_worker(client, setti
     from apps.integrations.tasks import nonces_forget_task
 
     old = timezone.now() - timedelta(seconds=settings.PLATFORM_AUTH_WINDOW_SECONDS * 2 + 5)
-    InboundNonce.objects.create(app_id=settings.PAYLATER_APP_ID, nonce="forgotten-nonce-1", seen_at=old)
+    seen_nonce("forgotten-nonce-1", at=old)
     nonces_forget_task()
     assert post(client, settings, nonce="forgotten-nonce-1").status_code == 200
 
 
-def test_the_same_nonce_of_another_app_is_not_a_replay(client, settings):
-    InboundNonce.objects.create(app_id="another-app", nonce="shared-nonce-0001", seen_at=timezone.now())
-    assert post(client, settings, nonce="shared-nonce-0001").status_code == 200
+def test_a_forged_call_does_not_spend_the_nonce_it_carries(client, settings):
+    """Only an authenticated call's inbox row keeps its nonce: anyone could otherwise block the platform's next
+    call by sending its nonce first."""
+    assert post(client, settings, nonce="guessed-nonce-001", secret="not-the-secret").status_code == 401
+    assert post(client, settings, nonce="guessed-nonce-001").status_code == 200
+    assert list(Exchange.objects.order_by("id").values_list("nonce", flat=True)) == [None, "guessed-nonce-001"]
 
 
 @pytest.mark.parametrize("header", ["X-App-Id", "X-Timestamp", "X-Nonce", "X-Signature"])
