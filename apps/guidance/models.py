@@ -35,7 +35,7 @@ class OutboxMessage(BusinessObject):
     next_attempt_at = models.DateTimeField("下次发送时间", db_index=True)
     last_error = models.CharField("最近错误", max_length=500, blank=True, default="")
     delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)  # the admin's day filter
 
     class Meta(BusinessObject.Meta):
         verbose_name = "患者消息（待发送队列）"
