@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.core.dates import day_start
 from apps.core.errors import ApplicationError
 from apps.core.money import format_money
 from apps.integrations.nhsa import client as nhsa
@@ -57,8 +58,7 @@ def contract_summary(file: CheckFile) -> dict:
 
 
 def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    return start, timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+    return day_start(day), day_start(day + datetime.timedelta(days=1))
 
 
 def _local_offset(day: datetime.date) -> datetime.timedelta:
