@@ -31,6 +31,7 @@ def only_the_inbox_row(status, code="02"):
     """A refused call: one inbound exchange row, refused, and no business row."""
     exchange = Exchange.objects.get()
     assert exchange.direction == "in" and exchange.party == "paylater" and exchange.interface == "test_echo"
+    assert exchange.url == URL
     assert exchange.outcome == Outcome.REFUSED and exchange.http_status == status
     assert exchange.response_body["ret_code"] == code and exchange.error
     assert not echo_groups().exists()
@@ -45,6 +46,8 @@ def test_accepted_call_is_logged_and_answered(client, settings):
     assert reply["amount"] == "12.30"  # Decimal on the wire is its 2-place string
     exchange = Exchange.objects.get()
     assert exchange.outcome == Outcome.OK and exchange.http_status == 200 and exchange.duration_ms is not None
+    assert exchange.error == ""  # an accepted call's ret_msg "成功" is no error
+    assert exchange.url == URL and exchange.interface == "test_echo"
     assert echo_groups().get().pk == reply["group_id"]
     # Masked in the log, exact (and encrypted at rest) in raw_body; the signature is not kept.
     assert exchange.request_body["cert_no"] == "220102********0015" and exchange.request_body["user_name"] == "张*"
@@ -52,6 +55,40 @@ def test_accepted_call_is_logged_and_answered(client, settings):
     assert json.loads(exchange.raw_body)["cert_no"] == "220102198805060015"
     assert "X-Signature" not in exchange.request_headers and exchange.request_headers["X-App-Id"]
     assert exchange.nonce and len(exchange.nonce) >= 8  # remembered with the inbox row
+
+
+def test_the_answer_is_one_update_of_its_own_columns(client, settings):
+    """The request columns (the encrypted whole body among them) are written once, by the INSERT before handle();
+    the answer updates only its five, in one statement that on PostgreSQL does not wait for the WAL flush."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert post_json(client, settings, GOOD).status_code == 200
+    answer = queries.captured_queries[-1]["sql"]
+    assert answer.startswith('UPDATE "integrations_exchange" SET ')
+    for column in ("response_body", "http_status", "duration_ms", "outcome", "error"):
+        assert f'"{column}" = ' in answer
+    for column in ("raw_body", "request_body", "request_headers", "nonce"):
+        assert f'"{column}" = ' not in answer
+    assert answer.endswith("; SET LOCAL synchronous_commit TO OFF") == (connection.vendor == "postgresql")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_call_outside_a_transaction_is_three_statements(client, settings):
+    """In autocommit (as in production), the inbox row, handle()'s business row and the answer are one statement
+    each: no savepoint or second statement around the inbox row, nor a BEGIN (which only SQLite's shows here)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert post_json(client, settings, GOOD).status_code == 200
+    statements = [query["sql"].split(" ", 3)[:3] for query in queries.captured_queries]
+    assert statements == [
+        ["INSERT", "INTO", '"integrations_exchange"'],
+        ["INSERT", "INTO", '"auth_group"'],
+        ["UPDATE", '"integrations_exchange"', "SET"],
+    ]
 
 
 def test_raw_body_is_encrypted_in_the_database(client, settings):
@@ -88,6 +125,7 @@ def test_auth_refusals_are_401(client, settings, sign, why):
 def test_missing_headers_are_401(client):
     response = client.post(URL, data=json.dumps(GOOD), content_type="application/json")
     assert response.status_code == 401 and "X-Signature" in response.json()["ret_msg"]
+    assert response["WWW-Authenticate"] == 'PlatformSignature realm="api/platform"'
     only_the_inbox_row(401)
 
 
@@ -102,7 +140,7 @@ def test_tampered_body_is_401(client, settings):
 def test_reused_nonce_is_401(client, settings):
     assert post_json(client, settings, GOOD, nonce="nonce-0000001").status_code == 200
     response = post_json(client, settings, GOOD | {"amount": "1.00"}, nonce="nonce-0000001")
-    assert response.status_code == 401 and "X-Nonce" in response.json()["ret_msg"]
+    assert response.status_code == 401 and response.json()["ret_msg"] == "X-Nonce 已使用过（重放的请求）"
     assert echo_groups().count() == 1
     assert Exchange.objects.filter(outcome=Outcome.REFUSED, http_status=401).count() == 1
 
@@ -123,11 +161,24 @@ def test_old_nonces_are_purged(client, settings):
     assert not Exchange.objects.filter(nonce="old-nonce-1").exists()
 
 
-@pytest.mark.parametrize("raw", [b"[1, 2]", b'"text"', b"not json", b""])
-def test_body_not_a_json_object_is_400(client, settings, raw):
+@pytest.mark.parametrize(
+    "raw, kept",
+    [
+        (b"[1, 2]", [1, 2]),
+        (b'"text"', {"_raw": "text"}),  # JSON that is not a list or an object is kept under "_raw"
+        (b"12", {"_raw": 12}),
+        (b"not json", {"_raw": "not json", "_bytes": 8}),
+        (b"", {"_raw": "", "_bytes": 0}),
+        (b'{"a": "\xff"}', {"_raw": '{"a": "\ufffd"}', "_bytes": 10}),  # not UTF-8: replaced
+        (b'{"a": "\x00"}', {"_raw": '{"a": "\ufffd"}', "_bytes": 10}),  # NUL cannot be stored: replaced
+    ],
+    ids=["list", "string", "number", "not-json", "empty", "not-utf8", "nul"],
+)
+def test_body_not_a_json_object_is_400(client, settings, raw, kept):
     response = post_json(client, settings, None, raw=raw)
     assert response.status_code == 400 and response.json()["ret_code"] == "02"
-    only_the_inbox_row(400)
+    exchange = only_the_inbox_row(400)
+    assert exchange.request_body == kept and exchange.raw_body == raw.decode(errors="replace")
 
 
 @pytest.mark.parametrize(
@@ -156,24 +207,81 @@ def test_application_error_is_200_fail(client, settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_inbox_row_survives_a_crash(client, settings):
+def test_inbox_row_survives_a_crash(client, settings, caplog):
     response = post_json(client, settings, GOOD | {"mode": "crash"})
-    assert response.status_code == 500 and response.json()["ret_code"] == "02"
+    assert response.status_code == 500
+    assert response.json() == {"ret_code": "02", "ret_msg": "系统内部错误，请稍后重试", "result": "fail"}
     exchange = Exchange.objects.get()
     assert exchange.outcome == Outcome.FAILED and exchange.http_status == 500
-    assert "RuntimeError: boom in handle" in exchange.error and "Traceback" in exchange.error
+    assert "RuntimeError: boom in handle for 220102********0015" in exchange.error and "Traceback" in exchange.error
     assert exchange.request_body["org_code"] == "H22010200001"
+    # Logged once at ERROR with the traceback, the ID number in it masked; not as a refusal.
+    (record,) = [r for r in caplog.records if r.name == "apps.integrations.inbound"]
+    assert record.levelname == "ERROR" and record.getMessage().startswith("test_echo crashed: Traceback")
+    assert "boom in handle for 220102********0015" in record.getMessage()
 
 
 def test_get_is_not_allowed(client, settings):
     raw = b""
     headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in sign_json(settings, raw).items()}
-    assert client.get(URL, **headers).status_code == 405
+    response = client.get(URL, **headers)
+    assert response.status_code == 405 and "GET" in response.json()["ret_msg"]
+
+
+def test_duration_is_the_call_in_milliseconds(client, settings, monkeypatch):
+    from types import SimpleNamespace
+
+    from apps.integrations import inbound
+
+    clock = iter([1000.0, 1002.0])  # the view reads the clock when the call starts and when it is answered
+    monkeypatch.setattr(inbound, "time", SimpleNamespace(monotonic=lambda: next(clock)))
+    assert post_json(client, settings, GOOD).status_code == 200
+    assert Exchange.objects.get().duration_ms == 2000
+
+
+def test_a_refusal_is_logged_once_as_one_warning_line(client, settings, caplog):
+    import logging
+
+    requests_log = logging.getLogger("django.request")  # does not propagate: caplog is attached to it here
+    requests_log.addHandler(caplog.handler)
+    try:
+        refused = post_json(client, settings, GOOD, secret="wrong-secret")
+        malformed = post_json(client, settings, None, raw=b"[]")
+    finally:
+        requests_log.removeHandler(caplog.handler)
+    assert (refused.status_code, malformed.status_code) == (401, 400)
+    first, second = Exchange.objects.order_by("id")
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("apps.integrations.inbound", "WARNING", f"test_echo refused: HTTP 401, exchange {first.pk}: {first.error}"),
+        ("apps.integrations.inbound", "WARNING", f"test_echo refused: HTTP 400, exchange {second.pk}: {second.error}"),
+    ]
+    assert first.error == refused.json()["ret_msg"] and second.error == malformed.json()["ret_msg"]
+
+
+def test_credentials_are_not_kept_with_the_headers(client, settings):
+    raw = json.dumps(GOOD).encode()
+    headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in sign_json(settings, raw).items()}
+    headers |= {"HTTP_AUTHORIZATION": "Bearer secret-token", "HTTP_COOKIE": "sessionid=s3"}
+    assert client.post(URL, data=raw, content_type="application/json", **headers).status_code == 200
+    headers = Exchange.objects.get().request_headers
+    assert "X-Nonce" in headers and not {"Authorization", "Cookie", "X-Signature"} & set(headers)
+
+
+def test_an_output_serializer_shapes_the_reply(client, settings):
+    reply = post_json(client, settings, GOOD, url="/api/platform/test_output").json()
+    # Only its declared fields (handle() also returned cert_no), the amount as the 2-place string.
+    assert reply == {
+        "ret_code": "00",
+        "ret_msg": "成功",
+        "result": "succ",
+        "group_id": echo_groups().get().pk,
+        "amount": "12.30",
+    }
 
 
 def test_report_style_has_no_result_member(client, settings):
     reply = post_json(client, settings, GOOD, url="/api/platform/test_report").json()
-    assert reply["ret_code"] == "00" and "result" not in reply
+    assert reply["ret_code"] == "00" and reply["ret_msg"] == "成功" and "result" not in reply
     refused = post_json(client, settings, GOOD | {"mode": "refuse"}, url="/api/platform/test_report").json()
     assert refused == {"ret_code": "02", "ret_msg": "不是本院订单"}
 

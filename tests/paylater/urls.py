@@ -34,7 +34,7 @@ class EchoView(PlatformAPIView):
         if data["mode"] == "refuse":
             raise ApplicationError("不是本院订单")
         if data["mode"] == "crash":
-            raise RuntimeError("boom in handle")
+            raise RuntimeError("boom in handle for 220102198805060015")  # an ID number, to be masked
         return {"group_id": group.pk, "amount": data["amount"], "cert_no": "220102198805060015"}
 
 
@@ -43,7 +43,20 @@ class ReportView(EchoView):
     style = "report"
 
 
+class EchoOut(serializers.Serializer):
+    group_id = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class OutputView(EchoView):
+    """Its reply goes through an OutputSerializer: the fields it declares, in their wire form."""
+
+    interface = "test_output"
+    OutputSerializer = EchoOut
+
+
 urlpatterns = [
     path("api/platform/test_echo", EchoView.as_view()),
     path("api/platform/test_report", ReportView.as_view()),
+    path("api/platform/test_output", OutputView.as_view()),
 ]

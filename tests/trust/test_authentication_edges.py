@@ -168,6 +168,14 @@ def test_an_unauthenticated_body_is_kept_only_as_a_prefix(client):
     assert exchange.raw_body == body[:4096].decode()
 
 
+def test_an_unauthenticated_body_of_exactly_the_kept_size_is_kept_masked_as_json(client):
+    note = "x" * (4096 - len(json.dumps(GOOD | {"cert_no": "220102198805060015", "note": ""})))
+    body = json.dumps(GOOD | {"cert_no": "220102198805060015", "note": note}).encode()
+    assert len(body) == 4096
+    assert client.post(URL, data=body, content_type="application/json").status_code == 401
+    assert Exchange.objects.get().request_body == GOOD | {"cert_no": "220102********0015", "note": note}
+
+
 def test_an_authenticated_body_is_kept_whole(client, settings):
     body = GOOD | {"note": "x" * 100_000}
     assert post(client, settings, body).status_code == 200
