@@ -89,7 +89,7 @@ class MoneyMovement(BusinessObject):
     reverses = models.ForeignKey(
         "self", verbose_name="冲销的资金记录", null=True, blank=True, on_delete=models.PROTECT, related_name="reversals"
     )
-    occurred_at = models.DateTimeField("发生时间", null=True, blank=True)
+    occurred_at = models.DateTimeField("发生时间", null=True, blank=True, db_index=True)
     created_at = models.DateTimeField("记录时间", auto_now_add=True, db_index=True)
     note = models.CharField("备注", max_length=200, blank=True, default="")
 

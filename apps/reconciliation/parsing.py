@@ -29,12 +29,18 @@ OTHER_STATES = {
     "NOTPAY", "未支付", "USERPAYING", "支付中", "PAYERROR", "支付失败", "REFUNDCLOSE", "退款关闭", "CHANGE", "退款异常",
 }  # fmt: skip
 STATES = SUCCESS_WORDS | OTHER_STATES
+# The fast reading works on a block's UTF-8 bytes: each state as written there, and as staged.
+_STATE_BYTES = {word.encode(): SUCCESS if word in SUCCESS_WORDS else word for word in STATES}
+_SUCCESS_BYTES = {word.encode() for word in SUCCESS_WORDS}
 TIME_FORMAT = "yyyy-MM-dd HH:mm:ss"
 HEAD_BYTES = 64 * 1024
 _ASCII_SPACE = b" \t\r\x0b\x0c\x1c\x1d\x1e\x1f"  # str.isspace's ASCII characters but the line feed
 BLOCK = 1024 * 1024  # read, decoded and checked at a time: about ten thousand lines
 _AMOUNT = re.compile(r"(-?)(\d{1,12})(?:\.(\d{1,2}))?", re.ASCII)
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", re.ASCII)
+_DISCOUNT_BYTES = re.compile(rb"-?\d{1,12}(?:\.\d{1,2})?")
+_TIME_BYTES = re.compile(rb"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
+_AMOUNTS_BYTES = re.compile(rb"-?\d{1,12}\.\d\d(?:\n-?\d{1,12}\.\d\d)*")  # one per line, two places each
 
 
 class FileRefused(ValueError):
@@ -118,63 +124,51 @@ def _split(raw: str, delimiter: str, line_no: int) -> list[str]:
     return rows[0] if rows else []
 
 
-def _breaks(text: str) -> int:
-    """How many lines end in `text` (CR LF, LF or CR)."""
-    return text.count("\n") + text.count("\r") - text.count("\r\n")
+def _breaks(data: bytes) -> int:
+    """How many lines end in `data` (CR LF, LF or CR)."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
-def _first_break(text: str) -> int:
-    """Where the first line of `text` ends, after its line ending (the length of `text` if it has none)."""
-    ends = [at for at in (text.find("\n"), text.find("\r")) if at >= 0]
+def _first_break(data: bytes) -> int:
+    """Where the first line of `data` ends, after its line ending (the length of `data` if it has none)."""
+    ends = [at for at in (data.find(b"\n"), data.find(b"\r")) if at >= 0]
     if not ends:
-        return len(text)
+        return len(data)
     at = min(ends)
-    return at + 2 if text.startswith("\r\n", at) else at + 1
+    return at + 2 if data.startswith(b"\r\n", at) else at + 1
 
 
-def _last_break(text: str) -> int:
-    """Where the last whole line of `text` ends (a CR at the very end may be half of a CR LF)."""
-    return max(text.rfind("\n"), text.rfind("\r", 0, len(text) - 1)) + 1
+def _last_break(data: bytes) -> int:
+    """Where the last whole line of `data` ends (a CR at the very end may be half of a CR LF)."""
+    return max(data.rfind(b"\n"), data.rfind(b"\r", 0, len(data) - 1)) + 1
 
 
-def _ids(values: list[str], required: bool) -> list[str] | None:
-    """Ids as written, a back-tick before any dropped; None unless each has at most 64 characters (at least one if
-    `required`) and no white space or back-tick."""
-    text = "\n".join(values)
-    if "`" in text:
-        text = ("\n" + text).replace("\n`", "\n")[1:]
-        if "`" in text:
+def _ids(values: list[bytes], required: bool) -> list[bytes] | None:
+    """Ids without the back-tick written before any; None unless each is ASCII with at most 64 characters (at least
+    one if `required`) and no white space or back-tick."""
+    text = b"\n".join(values)
+    if b"`" in text:
+        text = (b"\n" + text).replace(b"\n`", b"\n")[1:]
+        if b"`" in text:
             return None
-        values = text.split("\n")
-    if (required and "" in values) or _has_space(text):
+        values = text.split(b"\n")
+    if not text.isascii() or len(text.translate(None, _ASCII_SPACE)) != len(text):  # bytes.translate: one C loop
         return None
-    return values if max(map(len, values)) <= 64 else None
+    if (required and b"" in values) or max(map(len, values)) > 64:
+        return None
+    return values
 
 
-def _has_space(text: str) -> bool:
-    """White space in `text` other than the line feeds that join its values."""
-    if text.isascii():  # bytes.translate deletes in one C loop
-        data = text.encode("ascii")
-        return len(data.translate(None, _ASCII_SPACE)) != len(data)
-    return len("".join(text.split())) != len(text) - text.count("\n")
-
-
-def _amounts(values: list[str]) -> list[int] | None:
+def _amounts(values: list[bytes]) -> list[int] | None:
     """Cents of amounts written with two places (-12.30), at most 12 whole digits; None if any is not."""
-    text = "\n".join(values)
-    digits = text.replace("-", "").replace(".", "").replace("\n", "")
-    lines = "\n" + text
-    if (
-        not (digits.isascii() and digits.isdigit()) or min(map(len, values)) < 4 or max(map(len, values)) > 15
-        or text.count(".") != len(values) or lines.count("\n-") != text.count("-") or "\n." in lines
-        or "-." in text or any(value[-3] != "." for value in values)
-    ):  # fmt: skip
+    text = b"\n".join(values)
+    if not _AMOUNTS_BYTES.fullmatch(text):
         return None
-    return list(map(int, text.replace(".", "").split("\n")))
+    return list(map(int, text.replace(b".", b"").split(b"\n")))
 
 
 class _Borrowed(io.RawIOBase):
-    """The caller's stream, read through but never closed (the text wrapper closes what it wraps)."""
+    """The caller's stream, read through but never closed (the buffered reader closes what it wraps)."""
 
     def __init__(self, stream):
         self._stream = stream
@@ -189,24 +183,36 @@ class _Borrowed(io.RawIOBase):
 
 
 class Batch(NamedTuple):
-    """Consecutive detail lines of a file, column by column, cleaned (ids without back-ticks, SUCCESS for every
-    success word, amounts in cents): the loader writes them without a Python object per line."""
+    """Consecutive detail lines of a file, column by column, with what matching needs: order numbers (without
+    back-ticks), amounts in cents, SUCCESS for every success word. The loader writes them without a Python object
+    per line; the other fields are read again only for the lines that disagree (`CheckFileReader.details`)."""
 
     line_no: Sequence[int]
     order_no: list[str]
-    bank_order_no: list[str]
-    traded_at: list[str]
-    status: list[str]
-    description: list[str]
     cents: list[int]
-    bank_refund_sn: list[str]
-    discount: list[str]
+    status: list[str]
+
+
+class _Block(NamedTuple):
+    first: int  # the number of its first line
+    data: bytes  # whole lines, UTF-8
+    text: str
+    lines: int
+
+
+def _lines_of(block: _Block) -> list[bytes]:
+    """A block's lines (UTF-8), as cheaply as its line endings allow: a block is split to find a few lines."""
+    data = block.data
+    for eol in (b"\r\n", b"\n"):
+        if eol in data and data.count(b"\r") == data.count(b"\r\n") and data.count(b"\n") == data.count(eol):
+            return data.split(eol)
+    return [raw.encode() for raw in io.StringIO(block.text, newline="")]
 
 
 class CheckFileReader:
-    """Read a binary stream's detail lines, a block at a time (`batches`, or `Line` by `Line` when iterated);
-    afterwards `totals`, `encoding`, `delimiter` and `summary_seen` describe the file. Raises FileRefused at the
-    first thing wrong."""
+    """Read a binary stream's detail lines: `batches` for matching, a block at a time, or every `Line` with all its
+    fields when iterated; afterwards `totals`, `encoding`, `delimiter` and `summary_seen` describe the file. Raises
+    FileRefused at the first thing wrong. `details` reads chosen lines of a file already accepted."""
 
     def __init__(self, stream):
         self._stream = io.BufferedReader(_Borrowed(stream), HEAD_BYTES)
@@ -216,101 +222,132 @@ class CheckFileReader:
         self.summary_seen = False
         self._blank_since = 0
         self._summary_header_at = 0
-        self._times: set[str] = set()
-        self._discounts: dict[str, str] = {"": "0.00"}
+        self._times: set[bytes] = set()
+        self._discounts: set[bytes] = {b""}
 
     def __iter__(self) -> Iterator[Line]:
-        for batch in self.batches():
-            for no, order_no, bank, traded, status, text, cents, refund_sn, discount in zip(*batch, strict=True):
-                yield Line(no, order_no, bank, traded, status, text, cents_text(cents), cents, refund_sn, discount)
+        for block in self._blocks():
+            yield from self._slow(block)
+        self._end()
 
     def batches(self) -> Iterator[Batch]:
+        for block in self._blocks():
+            batch = None if self._blank_since or self._summary_header_at else self._fast(block)
+            if batch is None:
+                lines = self._slow(block)
+                if not lines:
+                    continue
+                batch = Batch(*([getattr(x, name) for x in lines] for name in Batch._fields))
+            yield batch
+        self._end()
+
+    def details(self, wanted: Iterator[int]) -> Iterator[Line]:
+        """The lines numbered `wanted` (ascending) of a file that `batches` accepted, with all their fields."""
+        number = next(wanted, None)
+        for block in self._blocks():
+            if number is None:
+                return
+            if number >= block.first + block.lines:
+                continue
+            raws = _lines_of(block)
+            while number is not None and number < block.first + block.lines:
+                yield self._line(_split(raws[number - block.first].decode(), self.delimiter, number), number)
+                number = next(wanted, None)
+
+    def _end(self) -> None:
+        if self._summary_header_at and not self.summary_seen:
+            raise FileRefused("汇总表头之后缺少汇总数值行", self._summary_header_at)
+
+    def _blocks(self) -> Iterator[_Block]:
+        """The lines after the header (which sets `delimiter`), in blocks of whole lines of about BLOCK bytes.
+
+        A block is cut after a line break, as bytes: neither CR nor LF is ever part of a UTF-8 or GBK character.
+        """
         self.encoding = detect_encoding(self._stream.peek(HEAD_BYTES)[:HEAD_BYTES])
         # gb18030 reads every GBK file and the few characters GBK lacks.
-        decoder = codecs.getincrementaldecoder("gb18030" if self.encoding == "gbk" else self.encoding)()
-        name = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "gbk": "GBK"}[self.encoding]
-        line_no = 0  # lines before `carry`
-        carry = ""
-        header = True
+        codec = "gb18030" if self.encoding == "gbk" else "utf-8"
+        name = "GBK" if self.encoding == "gbk" else "UTF-8"
+        if self.encoding == "utf-8-sig":
+            self._stream.read(len(codecs.BOM_UTF8))
+        line_no, carry, header = 1, b"", True
+
+        def decode(data: bytes) -> str:
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise FileRefused(f"不是{name}编码的文字", line_no + _breaks(data[: exc.start])) from None
+
         while True:
             data = self._stream.read(BLOCK)
-            pending = len(decoder.getstate()[0])
-            try:
-                text = carry + decoder.decode(data, final=not data)
-            except UnicodeDecodeError as exc:
-                good = data[: max(exc.start - pending, 0)].decode(self.encoding, errors="ignore")
-                raise FileRefused(f"不是{name}编码的文字", line_no + _breaks(carry + good) + 1) from None
-            cut = _last_break(text) if data else len(text)
-            block, carry = text[:cut], text[cut:]
+            block = carry + data
+            cut = _last_break(block) if data else len(block)
+            block, carry = block[:cut], block[cut:]
             if len(carry) > BLOCK:
-                raise FileRefused(f"一行超过{BLOCK}个字符", line_no + 1)
+                raise FileRefused(f"一行超过{BLOCK}个字节", line_no + _breaks(block))
             if header and block:
                 header = False
-                first = _first_break(block)
-                self._header(block[:first])
-                block = block[first:]
-                line_no = 1
+                end = _first_break(block)
+                self._header(decode(block[:end]))
+                block, line_no = block[end:], 2
             if block:
-                fast = None if self._blank_since or self._summary_header_at else self._fast(block, line_no + 1)
-                batch = fast or self._slow(block, line_no + 1)
-                line_no += _breaks(block) + (not block.endswith(("\n", "\r")))
-                if batch.line_no:
-                    yield batch
+                text = decode(block)
+                lines = _breaks(block) + (not block.endswith((b"\n", b"\r")))
+                yield _Block(line_no, block if codec == "utf-8" else text.encode(), text, lines)
+                line_no += lines
             if not data:
                 break
         if header:
             raise FileRefused("缺少表头（文件为空或第一行为空）", 1)
-        if self._summary_header_at and not self.summary_seen:
-            raise FileRefused("汇总表头之后缺少汇总数值行", self._summary_header_at)
 
-    def _fast(self, block: str, first: int) -> Batch | None:
-        """The usual block, checked and split column by column by str methods and sets (in C): no quotes but
-        around every field, nothing to strip but back-ticks before ids, one line ending. None sends the block line
-        by line through `_slow`, which reads everything else and names what is wrong."""
-        eol = "\r\n" if "\r\n" in block else "\n"
-        if block.count("\r") != block.count("\r\n") or block.count("\n") != block.count(eol):
+    def _fast(self, block: _Block) -> Batch | None:
+        """The usual block, checked and split column by column by bytes methods and sets (in C): no quotes but
+        around every field, nothing to strip but back-ticks before ids, one line ending, ASCII but for the
+        description (which matching does not need). None sends the block line by line through `_slow`, which reads
+        everything else and names what is wrong."""
+        data = block.data
+        eol = b"\r\n" if b"\r\n" in data else b"\n"
+        if data.count(b"\r") != data.count(b"\r\n") or data.count(b"\n") != data.count(eol):
             return None
-        body = block[: -len(eol)] if block.endswith(eol) else block
-        d = self.delimiter
-        if '"' in body:  # quoted fields: only a quote at each end of every field, none inside
-            body = body.replace(f'"{d}"', d).replace(f'"{eol}"', eol)
-            if not (body.startswith('"') and body.endswith('"')) or '"' in body[1:-1]:
+        body = data[: -len(eol)] if data.endswith(eol) else data
+        d = self.delimiter.encode()
+        if b'"' in body:  # quoted fields: only a quote at each end of every field, none inside
+            body = body.replace(b'"' + d + b'"', d).replace(b'"' + eol + b'"', eol)
+            if not (body.startswith(b'"') and body.endswith(b'"')) or b'"' in body[1:-1]:
                 return None
             body = body[1:-1]
-        lines = body.split(eol)
-        if set(map(str.count, lines, repeat(d))) != {COLUMNS - 1}:
+        if set(map(bytes.count, body.split(eol), repeat(d))) != {COLUMNS - 1}:
             return None
         fields = body.replace(eol, d).split(d)
-        order_no, bank_order_no, refund_sn = (_ids(fields[i::COLUMNS], i == 0) for i in (0, 1, 6))
-        traded, status, amount, discount = (fields[i::COLUMNS] for i in (2, 3, 5, 7))
-        description = list(map(str.strip, fields[4::COLUMNS]))
+        order_no = _ids(fields[0::COLUMNS], True)
+        statuses = fields[3::COLUMNS]
+        kinds = set(statuses)
         if (
-            order_no is None or bank_order_no is None or refund_sn is None or not self._times_valid(traded)
-            or not set(status) <= STATES or max(map(len, description)) > 100 or "`" in "".join(description)
+            order_no is None or _ids(fields[1::COLUMNS], False) is None or _ids(fields[6::COLUMNS], False) is None
+            or not kinds <= _STATE_BYTES.keys() or not self._times_valid(fields[2::COLUMNS])
+            or not self._discounts_valid(fields[7::COLUMNS])
         ):  # fmt: skip
             return None
-        cents = _amounts(amount)
-        discount = self._discounts_of(discount)
-        if cents is None or discount is None:
+        cents = _amounts(fields[5::COLUMNS])
+        if cents is None:
             return None
-        if not set(status) <= {SUCCESS}:
-            status = [SUCCESS if word in SUCCESS_WORDS else word for word in status]
+        lines = len(cents)
+        status = [SUCCESS] * lines if kinds <= _SUCCESS_BYTES else list(map(_STATE_BYTES.__getitem__, statuses))
         refunds = [c for c in cents if c < 0]
         totals = self.totals
         totals.refunds += len(refunds)
         totals.refund_cents += sum(refunds)
-        totals.payments += len(cents) - len(refunds)
+        totals.payments += lines - len(refunds)
         totals.payment_cents += sum(cents) - sum(refunds)
-        return Batch(range(first, first + len(lines)), order_no, bank_order_no, traded, status, description, cents,
-                     refund_sn, discount)  # fmt: skip
+        order_no = b"\n".join(order_no).decode("ascii").split("\n")
+        return Batch(range(block.first, block.first + lines), order_no, cents, status)
 
-    def _times_valid(self, traded: list[str]) -> bool:
+    def _times_valid(self, traded: list[bytes]) -> bool:
         """Each distinct time checked once (a day has at most 86,400)."""
         for text in set(traded).difference(self._times):
-            if not _TIME.fullmatch(text):
+            if not _TIME_BYTES.fullmatch(text):
                 return False
             try:
-                datetime.datetime.fromisoformat(text)
+                datetime.datetime.fromisoformat(text.decode())
             except ValueError:
                 return False
             if len(self._times) > 200_000:  # a file spanning many days: keep memory bounded
@@ -318,18 +355,19 @@ class CheckFileReader:
             self._times.add(text)
         return True
 
-    def _discounts_of(self, discount: list[str]) -> list[str] | None:
+    def _discounts_valid(self, discount: list[bytes]) -> bool:
         known = self._discounts
         for text in set(discount).difference(known):
-            if not _AMOUNT.fullmatch(text) or len(known) > 10_000:
-                return None
-            known[text] = cents_text(_cents(text, "", 0))
-        return list(map(known.__getitem__, discount))
+            if not _DISCOUNT_BYTES.fullmatch(text) or len(known) > 10_000:
+                return False
+            known.add(text)
+        return True
 
-    def _slow(self, block: str, line_no: int) -> Batch:
+    def _slow(self, block: _Block) -> list[Line]:
         """Line by line through csv and the field-by-field checks, which name the line and what is wrong."""
         found = []
-        for raw in io.StringIO(block, newline=""):
+        line_no = block.first
+        for raw in io.StringIO(block.text, newline=""):
             row = _split(raw, self.delimiter, line_no)
             if not any(field.strip() for field in row):
                 self._blank_since = self._blank_since or line_no
@@ -342,13 +380,9 @@ class CheckFileReader:
             elif self._blank_since:
                 raise FileRefused(f"第{self._blank_since}行是空行，其后不应再有明细", line_no)
             else:
-                line = self._line(row, line_no)
-                found.append((line.line_no, line.order_no, line.bank_order_no, line.traded_at, line.status,
-                              line.description, line.cents, line.bank_refund_sn, line.discount))  # fmt: skip
+                found.append(self._line(row, line_no))
             line_no += 1
-        if not found:
-            return Batch(*([] for _ in Batch._fields))
-        return Batch(*(list(column) for column in zip(*found, strict=True)))
+        return found
 
     def _header(self, line: str) -> None:
         if not line.strip():

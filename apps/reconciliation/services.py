@@ -10,6 +10,7 @@ day's current file, which is kept as REPLACED with its findings.
 import datetime
 import hashlib
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -93,13 +94,14 @@ def check_file_import_path(
                 if bill_date is None:
                     raise ApplicationError("文件没有明细行，无法判断对账日期：请用 --date 指定")
                 handle.seek(0)
-            digest = hashlib.sha256()
-            for block in iter(lambda: handle.read(1024 * 1024), b""):
-                digest.update(block)
             current = _current(bill_date)
-            if current is not None and current.sha256 == digest.hexdigest():
-                return current, False
-            handle.seek(0)
+            if current is not None and current.size == os.fstat(handle.fileno()).st_size:  # else not the same file
+                digest = hashlib.sha256()
+                for block in iter(lambda: handle.read(1024 * 1024), b""):
+                    digest.update(block)
+                if current.sha256 == digest.hexdigest():
+                    return current, False
+                handle.seek(0)
             file = check_file_import(
                 stream=handle, bill_date=bill_date, source=Source.COMMAND, source_detail=str(path)[:300],
                 progress=progress,
@@ -256,66 +258,49 @@ def match(file: CheckFile, stage: Stage) -> dict:
     A line matches the movement of a platform channel with its order number and its sign (payment or refund),
     whatever day the ledger booked it; a succeeded movement of the day that the file does not list is missing on
     the platform. The day of a movement is when it took effect (or, still pending, when it was recorded).
+
+    Most lines match a succeeded movement of the day: those are joined first, in two temporary tables. Only the
+    rest are looked up in the whole ledger, and only the lines that disagree are read again for their other fields.
     """
-    lines, day, movements, events = Stage.TABLE, Stage.DAY, MoneyMovement._meta.db_table, MovementEvent._meta.db_table
-    kept, found = CheckLine._meta.db_table, Discrepancy._meta.db_table
+    lines, day, kept, movements = Stage.TABLE, Stage.DAY, Stage.KEPT, MoneyMovement._meta.db_table
+    found = Discrepancy._meta.db_table
     channels = _platform_channels()
     marks = ", ".join(["%s"] * len(channels))
-    # The staged lines carry cents, the kept ones (CheckLine) amounts.
-    joined = (
-        f"LEFT JOIN {movements} m ON m.org_trace_no = l.order_no AND m.channel IN ({marks}) "
-        "AND (m.amount < 0) = ({} < 0)"
-    )
+    cents = "CAST(ROUND({}.amount * 100) AS bigint)"
     # A movement's final status never changes (ledger.services.movement_finish), so "its latest status is
-    # succeeded" is "it has a succeeded event": a semi-join instead of a latest-event lookup. It is asked once per
-    # movement of the day (kept in `day`); a line's movement is looked up there first, in the ledger only if not.
-    succeeded = f"EXISTS (SELECT 1 FROM {events} e WHERE e.movement_id = m.id AND e.status = %s)"
-    latest = f"(SELECT e.status FROM {events} e WHERE e.movement_id = m.id ORDER BY e.id DESC LIMIT 1)"
-    utc, utc_params = stage.utc("l.traded_at", _local_offset(file.bill_date))
-    line_columns = "line_no, order_no, bank_order_no, traded_at, status, description, amount, bank_refund_sn, discount"
-    columns = (
-        "file_id, bill_date, category, direction, order_no, line_id, movement_id, platform_amount, local_amount, "
-        "platform_status, local_status, explained"
-    )
-    direction = f"CASE WHEN {{}}.amount < 0 THEN '{Direction.REFUND}' ELSE '{Direction.PAYMENT}' END"
+    # succeeded" is "it has a succeeded event": a semi-join instead of a latest-event lookup. A movement with a
+    # time it took effect was recorded as succeeded (ledger.services.movement_create): no event to look up.
+    succeeded = f"EXISTS (SELECT 1 FROM {MovementEvent._meta.db_table} e WHERE e.movement_id = m.id AND e.status = %s)"
     start, end = _day_bounds(file.bill_date)
-    ours = [file.pk, file.bill_date]
     with transaction.atomic(), connection.cursor() as cursor:
+        stage.bulk()
         cursor.execute(
-            f"INSERT INTO {day} (id, org_trace_no, amount) SELECT m.id, m.org_trace_no, m.amount FROM {movements} m "
-            f"WHERE m.channel IN ({marks}) AND (m.occurred_at >= %s AND m.occurred_at < %s "
-            f"OR m.occurred_at IS NULL AND m.created_at >= %s AND m.created_at < %s) AND {succeeded}",
+            f"INSERT INTO {day} (id, org_trace_no, cents) SELECT m.id, m.org_trace_no, {cents.format('m')} "
+            f"FROM {movements} m WHERE m.channel IN ({marks}) AND (m.occurred_at >= %s AND m.occurred_at < %s "
+            f"OR m.occurred_at IS NULL AND m.created_at >= %s AND m.created_at < %s AND {succeeded})",
             [*channels, *[_db_time(start), _db_time(end)] * 2, Status.SUCCEEDED],
         )
-        stage.analyze(day)
+        stage.index_day()
+        same_sign = "(d.cents < 0) = (l.cents < 0)"
         cursor.execute(
-            f"INSERT INTO {kept} (file_id, {line_columns}) SELECT %s, l.line_no, l.order_no, l.bank_order_no, {utc}, "
-            f"l.status, l.description, l.cents / 100.0, l.bank_refund_sn, CAST(l.discount AS decimal) FROM {lines} l "
-            f"{joined.format('l.cents')} LEFT JOIN {day} d ON d.id = m.id WHERE m.id IS NULL "
-            f"OR ROUND(m.amount * 100) <> l.cents OR l.status <> %s "
-            f"OR d.id IS NULL AND NOT {succeeded}",
-            [file.pk, *utc_params, *channels, SUCCESS, Status.SUCCEEDED],
+            f"INSERT INTO {kept} SELECT l.line_no, l.order_no, l.cents, l.status FROM {lines} l LEFT JOIN {day} d "
+            f"ON d.org_trace_no = l.order_no AND {same_sign} "
+            "WHERE d.id IS NULL OR d.cents <> l.cents OR l.status <> %s",
+            [SUCCESS],
         )
-        cursor.execute(
-            f"INSERT INTO {found} ({columns}) SELECT %s, %s, CASE WHEN m.id IS NULL THEN '{Category.MISSING_LOCAL}' "
-            f"WHEN m.amount <> l.amount THEN '{Category.AMOUNT_MISMATCH}' ELSE '{Category.STATUS_MISMATCH}' END, "
-            f"{direction.format('l')}, l.order_no, l.id, m.id, l.amount, m.amount, l.status, COALESCE({latest}, ''), "
-            f"%s FROM {kept} l {joined.format('l.amount')} WHERE l.file_id = %s",
-            [*ours, False, *channels, file.pk],
+        cursor.execute(  # the movement of another day that the line matches
+            f"DELETE FROM {kept} WHERE status = %s AND EXISTS (SELECT 1 FROM {movements} m WHERE m.org_trace_no = "
+            f"{kept}.order_no AND m.channel IN ({marks}) AND {cents.format('m')} = {kept}.cents AND {succeeded})",
+            [SUCCESS, *channels, Status.SUCCEEDED],
         )
-        cursor.execute(
-            f"INSERT INTO {found} ({columns}) SELECT %s, %s, '{Category.MISSING_PLATFORM}', {direction.format('m')}, "
-            f"m.org_trace_no, NULL, m.id, NULL, m.amount, '', %s, %s FROM {day} m WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {lines} l WHERE l.order_no = m.org_trace_no AND (l.cents < 0) = (m.amount < 0))",
-            [*ours, Status.SUCCEEDED, False],
-        )
+        _keep_lines(file, stage)
+        _record_discrepancies(file, cursor, channels)
         cursor.execute(f"SELECT category, COUNT(*) FROM {found} WHERE file_id = %s GROUP BY category", [file.pk])
         counts = dict.fromkeys(COUNTS, 0) | dict(cursor.fetchall())
-        cents = "CAST(ROUND(amount * 100) AS bigint)"
         cursor.execute(
-            f"SELECT COALESCE(SUM(CASE WHEN amount >= 0 THEN 1 END), 0), COALESCE(SUM(CASE WHEN amount >= 0 "
-            f"THEN {cents} END), 0), COALESCE(SUM(CASE WHEN amount < 0 THEN 1 END), 0), "
-            f"COALESCE(SUM(CASE WHEN amount < 0 THEN {cents} END), 0) FROM {day}"
+            "SELECT COALESCE(SUM(CASE WHEN cents >= 0 THEN 1 END), 0), COALESCE(SUM(CASE WHEN cents >= 0 "
+            "THEN cents END), 0), COALESCE(SUM(CASE WHEN cents < 0 THEN 1 END), 0), "
+            f"COALESCE(SUM(CASE WHEN cents < 0 THEN cents END), 0) FROM {day}"
         )
         payments, paid, refunds, refunded = cursor.fetchone()
     unmatched = counts[Category.MISSING_LOCAL] + counts[Category.AMOUNT_MISMATCH] + counts[Category.STATUS_MISMATCH]
@@ -326,6 +311,71 @@ def match(file: CheckFile, stage: Stage) -> dict:
         "local_refunds": refunds,
         "local_refund_amount": cents_text(int(refunded)),
     }
+
+
+def _kept_numbers(batch: int = 10_000):
+    """The numbers of the lines that disagree, ascending, a batch at a time (a file the ledger knows nothing of has
+    a million)."""
+    after = 0
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                f"SELECT line_no FROM {Stage.KEPT} WHERE line_no > %s ORDER BY line_no LIMIT {batch}", [after]
+            )
+            numbers = [number for (number,) in cursor.fetchall()]
+            yield from numbers
+            if len(numbers) < batch:
+                return
+            after = numbers[-1]
+
+
+def _keep_lines(file: CheckFile, stage: Stage, batch: int = 5_000) -> None:
+    """The lines that disagree, with all their fields, read again from the stored file."""
+    local = datetime.timezone(_local_offset(file.bill_date))
+    reader = CheckFileReader(StoredStream(file.pk))
+    pending = []
+    for line in reader.details(_kept_numbers()):
+        pending.append(
+            CheckLine(
+                file=file, line_no=line.line_no, order_no=line.order_no, bank_order_no=line.bank_order_no,
+                traded_at=datetime.datetime.fromisoformat(line.traded_at).replace(tzinfo=local), status=line.status,
+                description=line.description, amount=Decimal(line.amount), bank_refund_sn=line.bank_refund_sn,
+                discount=Decimal(line.discount),
+            )
+        )  # fmt: skip
+        if len(pending) >= batch:
+            CheckLine.objects.bulk_create(pending)
+            pending = []
+    CheckLine.objects.bulk_create(pending)
+
+
+def _record_discrepancies(file: CheckFile, cursor, channels: list[str]) -> None:
+    lines, day, movements = Stage.TABLE, Stage.DAY, MoneyMovement._meta.db_table
+    found, events = Discrepancy._meta.db_table, MovementEvent._meta.db_table
+    marks = ", ".join(["%s"] * len(channels))
+    latest = f"(SELECT e.status FROM {events} e WHERE e.movement_id = m.id ORDER BY e.id DESC LIMIT 1)"
+    columns = (
+        "file_id, bill_date, category, direction, order_no, line_id, movement_id, platform_amount, local_amount, "
+        "platform_status, local_status, explained"
+    )
+    direction = f"CASE WHEN {{}} < 0 THEN '{Direction.REFUND}' ELSE '{Direction.PAYMENT}' END"
+    ours = [file.pk, file.bill_date]
+    cursor.execute(
+        f"INSERT INTO {found} ({columns}) SELECT %s, %s, CASE WHEN m.id IS NULL THEN '{Category.MISSING_LOCAL}' "
+        f"WHEN m.amount <> l.amount THEN '{Category.AMOUNT_MISMATCH}' ELSE '{Category.STATUS_MISMATCH}' END, "
+        f"{direction.format('l.amount')}, l.order_no, l.id, m.id, l.amount, m.amount, l.status, "
+        f"COALESCE({latest}, ''), %s FROM {CheckLine._meta.db_table} l LEFT JOIN {movements} m ON "
+        f"m.org_trace_no = l.order_no AND m.channel IN ({marks}) AND (m.amount < 0) = (l.amount < 0) "
+        "WHERE l.file_id = %s",
+        [*ours, False, *channels, file.pk],
+    )
+    cursor.execute(
+        f"INSERT INTO {found} ({columns}) SELECT %s, %s, '{Category.MISSING_PLATFORM}', "
+        f"{direction.format('m.amount')}, m.org_trace_no, NULL, m.id, NULL, m.amount, '', %s, %s FROM {day} d "
+        f"JOIN {movements} m ON m.id = d.id WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {lines} l WHERE l.order_no = d.org_trace_no AND (l.cents < 0) = (d.cents < 0))",
+        [*ours, Status.SUCCEEDED, False],
+    )
 
 
 # --- the gateway's side: 3201 ---------------------------------------------------------------------------------

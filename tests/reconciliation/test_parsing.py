@@ -2,6 +2,7 @@
 
 import io
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -14,8 +15,27 @@ ROWS = [line("ORD001", "12.30"), line("ORD002", "100.00", bank="`B2"), line("RF0
 
 
 def read(data: bytes):
+    """Every line with all its fields; the import's reading (`batches`) must find the same lines, or refuse alike."""
     reader = CheckFileReader(io.BytesIO(data))
-    return reader, list(reader)
+    try:
+        batches = list(CheckFileReader(io.BytesIO(data)).batches())
+    except FileRefused as refused:
+        with pytest.raises(FileRefused) as again:
+            list(reader)
+        assert str(again.value) == str(refused)
+        raise
+    lines = list(reader)
+    staged = [row for batch in batches for row in zip(*batch, strict=True)]
+    assert staged == [(x.line_no, x.order_no, x.cents, x.status) for x in lines]
+    return reader, lines
+
+
+def test_details_reads_chosen_lines_again():
+    data = build(ROWS, sep="|", encoding="gbk", newline="\r\n", backtick=True)
+    lines = list(CheckFileReader(io.BytesIO(data)).details(iter([2, 4])))
+    assert [(x.line_no, x.order_no, x.bank_order_no, x.description) for x in lines] == [
+        (2, "ORD001", "B1", "支付成功"), (4, "RF000101", "B1", "退款成功"),
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("sep", [",", "|", "\t"])
@@ -98,8 +118,9 @@ descriptions = st.text(alphabet=st.characters(codec="gbk", exclude_characters='\
     backtick=st.booleans(),
     with_summary=st.booleans(),
     trailing=st.integers(0, 3),
+    block=st.sampled_from([160, 333, 1024 * 1024]),  # a file read in many blocks, cut anywhere, or in one
 )
-def test_round_trip_of_generated_files(rows, sep, encoding, bom, newline, backtick, with_summary, trailing):
+def test_round_trip_of_generated_files(rows, sep, encoding, bom, newline, backtick, with_summary, trailing, block):
     lines = []
     for order_no, amount, description in rows:
         fields = line(order_no, f"{amount:.2f}")
@@ -111,8 +132,11 @@ def test_round_trip_of_generated_files(rows, sep, encoding, bom, newline, backti
     data = build(lines, sep=sep, encoding=encoding, bom=bom and encoding == "utf-8", newline=newline,
                  backtick=backtick, quote=True, summary=summary if with_summary else None,
                  trailing_blank=trailing)  # fmt: skip
-    reader, read_lines = read(data)
+    with mock.patch("apps.reconciliation.parsing.BLOCK", block):
+        reader, read_lines = read(data)
+        again = list(CheckFileReader(io.BytesIO(data)).details(iter(range(2, len(rows) + 2, 3))))
     assert [(x.order_no, Decimal(x.amount), x.description) for x in read_lines] == [
         (o, a, f[4]) for (o, a, _), f in zip(rows, lines, strict=True)
     ]
     assert reader.totals.lines == len(rows) and reader.summary_seen == with_summary
+    assert again == read_lines[::3]
