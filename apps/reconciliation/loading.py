@@ -8,6 +8,7 @@ of a refused import is nothing.
 import hashlib
 import io
 from collections.abc import Iterable
+from contextlib import ExitStack
 
 from django.db import IntegrityError, connection, transaction
 
@@ -114,78 +115,87 @@ def _copy_column(values: list[str]) -> Iterable[str]:
 
 class Stage:
     """A file's lines in a temporary table of this connection (TABLE: line number, order number, cents, status),
-    for the match to join with the ledger in SQL, beside a temporary table for the day's succeeded movements (DAY)
-    and one for the lines that disagree (KEPT), both filled by the match.
+    for the match to join with the ledger in SQL, beside temporary tables for the lines that disagree (KEPT) and
+    the day's movements the file does not list (MISSING, their ids), both filled by the match.
 
     Only the lines that disagree with the ledger are kept afterwards (CheckLine, for their discrepancies); the file
-    itself is kept byte for byte (FileChunk). The unique index on the order number, built once after the load,
-    is also the check that no order appears twice.
+    itself is kept byte for byte (FileChunk).
     """
 
     TABLE = "recon_stage"
-    DAY = "recon_day"
     KEPT = "recon_kept"
+    MISSING = "recon_missing"
 
     def __init__(self):
         self.postgres = connection.vendor == "postgresql"
         self.loaded = 0
+        self._copying = ExitStack()  # PostgreSQL: the COPY that `add` writes to, until `flush`
+        self._copy = None
 
     def __enter__(self) -> "Stage":
-        # The day's movements are joined by order number; only the few missing on the platform are looked up by
-        # id. SQLite: "integer primary key" is the row id itself, free. PostgreSQL: no index to maintain (a million
-        # rows took twice as long to insert with one).
-        key = "bigint" if self.postgres else "integer PRIMARY KEY"
         with connection.cursor() as cursor:
             self.__exit__()
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {self.TABLE} (line_no integer, order_no text, cents bigint, status text)"
             )
-            cursor.execute(f"CREATE TEMPORARY TABLE {self.DAY} (id {key}, org_trace_no text, cents bigint)")
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {self.KEPT} (line_no integer PRIMARY KEY, order_no text, cents bigint, "
                 "status text)"
             )
+            cursor.execute(f"CREATE TEMPORARY TABLE {self.MISSING} (id bigint)")
         return self
 
     def __exit__(self, *exc) -> None:
+        self.flush()  # whatever went wrong: a COPY ended without error leaves no failed transaction to clean up
         with connection.cursor() as cursor:
-            for table in (self.TABLE, self.DAY, self.KEPT):
+            for table in (self.TABLE, self.KEPT, self.MISSING):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
     def add(self, batch: Batch) -> None:
-        with connection.cursor() as cursor:
-            if self.postgres:
-                numbers, cents = map(str, batch.line_no), map(str, batch.cents)
-                rows = zip(numbers, _copy_column(batch.order_no), cents, batch.status, strict=True)
-                with cursor.cursor.copy(f"COPY {self.TABLE} FROM STDIN") as copy:
-                    copy.write("\n".join(map("\t".join, rows)) + "\n")
-            else:
+        if self.postgres:
+            # One COPY for many batches: the server loads a batch while the next is read.
+            if self._copy is None:
+                cursor = self._copying.enter_context(connection.cursor())
+                self._copy = self._copying.enter_context(cursor.cursor.copy(f"COPY {self.TABLE} FROM STDIN"))
+            numbers, cents = map(str, batch.line_no), map(str, batch.cents)
+            rows = zip(numbers, _copy_column(batch.order_no), cents, batch.status, strict=True)
+            self._copy.write("\n".join(map("\t".join, rows)) + "\n")
+        else:
+            # One transaction a batch: in autocommit, SQLite would commit each row.
+            with transaction.atomic(), connection.cursor() as cursor:
                 cursor.executemany(f"INSERT INTO {self.TABLE} VALUES (%s, %s, %s, %s)", zip(*batch, strict=True))
         self.loaded += len(batch.line_no)
 
+    def flush(self) -> None:
+        """End the COPY in progress, if any: the connection takes no other statement during one."""
+        self._copy = None
+        self._copying.close()
+
     def seal(self) -> None:
-        """Index the loaded lines; refuse the file if an order number appears twice (named at its second line)."""
+        """SQLite: index the loaded lines, which also refuses a file with an order number twice. PostgreSQL joins
+        without the index, and checks for an order written twice in the join (services._compare_hashed)."""
+        self.flush()
+        if self.postgres:
+            self.analyze(self.TABLE)
+            return
         with connection.cursor() as cursor:
             try:
                 with transaction.atomic():
                     cursor.execute(f"CREATE UNIQUE INDEX recon_stage_order ON {self.TABLE} (order_no)")
             except IntegrityError:
-                cursor.execute(
-                    f"SELECT order_no, MIN(line_no), MAX(line_no) FROM {self.TABLE} GROUP BY order_no "
-                    "HAVING COUNT(*) > 1 ORDER BY MAX(line_no) LIMIT 1"
-                )
-                order_no, first, second = cursor.fetchone()
-                raise FileRefused(f"订单号 {order_no} 重复（第{first}行已出现）", second) from None
-        self.analyze(self.TABLE)
+                self.refuse_duplicate()
 
-    def index_day(self) -> None:
-        """The day's movements, ready to be joined by order number. PostgreSQL hashes both sides, which only needs
-        statistics; SQLite joins through an index."""
-        if self.postgres:
-            self.analyze(self.DAY)
-        else:
-            with connection.cursor() as cursor:
-                cursor.execute(f"CREATE INDEX recon_day_order ON {self.DAY} (org_trace_no)")
+    def refuse_duplicate(self) -> None:
+        """Refuse the file at the second line of its first order number written twice."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT order_no, MIN(line_no), MAX(line_no) FROM {self.TABLE} GROUP BY order_no "
+                "HAVING COUNT(*) > 1 ORDER BY MAX(line_no) LIMIT 1"
+            )
+            found = cursor.fetchone()
+        if found is not None:
+            order_no, first, second = found
+            raise FileRefused(f"订单号 {order_no} 重复（第{first}行已出现）", second) from None
 
     def bulk(self) -> None:
         """PostgreSQL, for the rest of the transaction: no JIT compilation. The match's statements each read a

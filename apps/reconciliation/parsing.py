@@ -13,7 +13,6 @@ import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import repeat
 from typing import NamedTuple
 
 COLUMNS = 8
@@ -34,12 +33,14 @@ _STATE_BYTES = {word.encode(): SUCCESS if word in SUCCESS_WORDS else word for wo
 _SUCCESS_BYTES = {word.encode() for word in SUCCESS_WORDS}
 TIME_FORMAT = "yyyy-MM-dd HH:mm:ss"
 HEAD_BYTES = 64 * 1024
+_MARK = b"\x01"  # the fast reading's mark of a line's start: a control character no real file has
 _ASCII_SPACE = b" \t\r\x0b\x0c\x1c\x1d\x1e\x1f"  # str.isspace's ASCII characters but the line feed
 BLOCK = 1024 * 1024  # read, decoded and checked at a time: about ten thousand lines
 _AMOUNT = re.compile(r"(-?)(\d{1,12})(?:\.(\d{1,2}))?", re.ASCII)
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", re.ASCII)
 _DISCOUNT_BYTES = re.compile(rb"-?\d{1,12}(?:\.\d{1,2})?")
-_TIME_BYTES = re.compile(rb"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
+_CLOCK = rb"\d{4}-\d\d-\d\d (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d"  # the day is checked apart, once
+_TIMES_BYTES = re.compile(rb"%s(?:\n%s)*" % (_CLOCK, _CLOCK))
 _AMOUNTS_BYTES = re.compile(rb"-?\d{1,12}\.\d\d(?:\n-?\d{1,12}\.\d\d)*")  # one per line, two places each
 
 
@@ -198,15 +199,15 @@ class _Block(NamedTuple):
     data: bytes  # whole lines, UTF-8
     text: str
     lines: int
+    eol: bytes  # the line ending of all its lines, or b"" if they differ
 
 
 def _lines_of(block: _Block) -> list[bytes]:
     """A block's lines (UTF-8), as cheaply as its line endings allow: a block is split to find a few lines."""
     data = block.data
-    for eol in (b"\r\n", b"\n"):
-        if eol in data and data.count(b"\r") == data.count(b"\r\n") and data.count(b"\n") == data.count(eol):
-            return data.split(eol)
-    return [raw.encode() for raw in io.StringIO(block.text, newline="")]
+    if block.eol:
+        return data.split(block.eol)
+    return [raw.encode() for raw in io.StringIO(data.decode(), newline="")]
 
 
 class CheckFileReader:
@@ -223,6 +224,7 @@ class CheckFileReader:
         self._blank_since = 0
         self._summary_header_at = 0
         self._times: set[bytes] = set()
+        self._days: set[bytes] = set()
         self._discounts: set[bytes] = {b""}
 
     def __iter__(self) -> Iterator[Line]:
@@ -244,7 +246,7 @@ class CheckFileReader:
     def details(self, wanted: Iterator[int]) -> Iterator[Line]:
         """The lines numbered `wanted` (ascending) of a file that `batches` accepted, with all their fields."""
         number = next(wanted, None)
-        for block in self._blocks():
+        for block in self._blocks(check=False):
             if number is None:
                 return
             if number >= block.first + block.lines:
@@ -258,8 +260,9 @@ class CheckFileReader:
         if self._summary_header_at and not self.summary_seen:
             raise FileRefused("汇总表头之后缺少汇总数值行", self._summary_header_at)
 
-    def _blocks(self) -> Iterator[_Block]:
+    def _blocks(self, check: bool = True) -> Iterator[_Block]:
         """The lines after the header (which sets `delimiter`), in blocks of whole lines of about BLOCK bytes.
+        Without `check` (a file read before), a UTF-8 block is not decoded: its `text` is empty.
 
         A block is cut after a line break, as bytes: neither CR nor LF is ever part of a UTF-8 or GBK character.
         """
@@ -290,9 +293,13 @@ class CheckFileReader:
                 self._header(decode(block[:end]))
                 block, line_no = block[end:], 2
             if block:
-                text = decode(block)
-                lines = _breaks(block) + (not block.endswith((b"\n", b"\r")))
-                yield _Block(line_no, block if codec == "utf-8" else text.encode(), text, lines)
+                text = decode(block) if check or codec != "utf-8" else ""
+                # Each count reads the whole block: the fewest that tell the lines and their ending.
+                lf, cr = block.count(b"\n"), block.count(b"\r")
+                crlf = block.count(b"\r\n") if cr else 0
+                eol = b"\n" if not cr else b"\r\n" if cr == crlf == lf else b""
+                lines = lf + cr - crlf + (not block.endswith((b"\n", b"\r")))
+                yield _Block(line_no, block if codec == "utf-8" else text.encode(), text, lines, eol)
                 line_no += lines
             if not data:
                 break
@@ -304,9 +311,8 @@ class CheckFileReader:
         around every field, nothing to strip but back-ticks before ids, one line ending, ASCII but for the
         description (which matching does not need). None sends the block line by line through `_slow`, which reads
         everything else and names what is wrong."""
-        data = block.data
-        eol = b"\r\n" if b"\r\n" in data else b"\n"
-        if data.count(b"\r") != data.count(b"\r\n") or data.count(b"\n") != data.count(eol):
+        data, eol, lines = block.data, block.eol, block.lines
+        if not eol or _MARK in data:
             return None
         body = data[: -len(eol)] if data.endswith(eol) else data
         d = self.delimiter.encode()
@@ -315,10 +321,17 @@ class CheckFileReader:
             if not (body.startswith(b'"') and body.endswith(b'"')) or b'"' in body[1:-1]:
                 return None
             body = body[1:-1]
-        if set(map(bytes.count, body.split(eol), repeat(d))) != {COLUMNS - 1}:
+        # Every line has COLUMNS fields, without splitting it alone: each line but the first begins with a mark, and
+        # the fields are numbered from it. With COLUMNS fields a line, and every COLUMNS-th field beginning with a
+        # mark (the only ones in the block), each line has exactly COLUMNS.
+        fields = body.replace(eol, d + _MARK).split(d)
+        if len(fields) != COLUMNS * lines:
             return None
-        fields = body.replace(eol, d).split(d)
-        order_no = _ids(fields[0::COLUMNS], True)
+        firsts = b"\n".join(fields[0::COLUMNS])
+        unmarked = firsts.replace(b"\n" + _MARK, b"\n")
+        if len(firsts) - len(unmarked) != lines - 1:
+            return None
+        order_no = _ids(unmarked.split(b"\n"), True)
         statuses = fields[3::COLUMNS]
         kinds = set(statuses)
         if (
@@ -330,7 +343,6 @@ class CheckFileReader:
         cents = _amounts(fields[5::COLUMNS])
         if cents is None:
             return None
-        lines = len(cents)
         status = [SUCCESS] * lines if kinds <= _SUCCESS_BYTES else list(map(_STATE_BYTES.__getitem__, statuses))
         refunds = [c for c in cents if c < 0]
         totals = self.totals
@@ -342,17 +354,21 @@ class CheckFileReader:
         return Batch(range(block.first, block.first + lines), order_no, cents, status)
 
     def _times_valid(self, traded: list[bytes]) -> bool:
-        """Each distinct time checked once (a day has at most 86,400)."""
-        for text in set(traded).difference(self._times):
-            if not _TIME_BYTES.fullmatch(text):
-                return False
+        """Each distinct time checked once (a day has at most 86,400), all in one match, and each distinct day."""
+        new = set(traded).difference(self._times)
+        if not new:
+            return True
+        if not _TIMES_BYTES.fullmatch(b"\n".join(new)):
+            return False
+        for day in {text[:10] for text in new}.difference(self._days):
             try:
-                datetime.datetime.fromisoformat(text.decode())
+                datetime.date.fromisoformat(day.decode())
             except ValueError:
                 return False
-            if len(self._times) > 200_000:  # a file spanning many days: keep memory bounded
-                self._times.clear()
-            self._times.add(text)
+            self._days.add(day)
+        if len(self._times) > 200_000:  # a file spanning many days: keep memory bounded
+            self._times.clear()
+        self._times.update(new)
         return True
 
     def _discounts_valid(self, discount: list[bytes]) -> bool:

@@ -9,8 +9,8 @@ day's current file, which is kept as REPLACED with its findings.
 
 import datetime
 import hashlib
+import io
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -94,15 +94,7 @@ def check_file_import_path(
                 if bill_date is None:
                     raise ApplicationError("文件没有明细行，无法判断对账日期：请用 --date 指定")
                 handle.seek(0)
-            current = _current(bill_date)
-            if current is not None and current.size == os.fstat(handle.fileno()).st_size:  # else not the same file
-                digest = hashlib.sha256()
-                for block in iter(lambda: handle.read(1024 * 1024), b""):
-                    digest.update(block)
-                if current.sha256 == digest.hexdigest():
-                    return current, False
-                handle.seek(0)
-            file = check_file_import(
+            return check_file_import(
                 stream=handle, bill_date=bill_date, source=Source.COMMAND, source_detail=str(path)[:300],
                 progress=progress,
             )  # fmt: skip
@@ -110,7 +102,6 @@ def check_file_import_path(
         raise ApplicationError(f"无法读取文件 {path}：{exc.strerror}") from None
     except FileRefused as exc:
         raise ApplicationError(f"文件被拒绝，未导入：{exc}") from None
-    return file, True
 
 
 def check_file_import(
@@ -121,49 +112,53 @@ def check_file_import(
     source_detail: str = "",
     user=None,
     progress: Progress | None = None,
-) -> CheckFile:
-    """Store and import `stream` in one pass. Raises FileRefused (nothing kept) on a bad file. Returns the day's
-    current file afterwards: this one, or the earlier one when the bytes are the same."""
-    file = CheckFile.objects.create(
-        bill_date=bill_date, sha256="", size=0, source=source, source_detail=source_detail, received_by=user,
+) -> tuple[CheckFile, bool]:
+    """Store `stream` (seekable), then import it: (the day's current file afterwards, whether this import changed
+    anything). The same bytes as the day's current file are not read again. Raises FileRefused (nothing kept) on a
+    bad file.
+
+    Stored first, in full, so that the lines then go to the database in one stream (one COPY on PostgreSQL, which
+    loads a block while the next is read) rather than between the file's chunks."""
+    file, same = check_file_store(
+        stream=stream, bill_date=bill_date, source=source, source_detail=source_detail, user=user,
         state=FileState.IMPORTING,
     )  # fmt: skip
-    storing = StoringStream(stream, file.pk)
+    if same:
+        return file, False
     try:
-        counts = _import(file, CheckFileReader(storing), progress)
-        file.sha256, file.size = storing.sha256.hexdigest(), storing.size
-        CheckFile.objects.filter(pk=file.pk).update(sha256=file.sha256, size=file.size)
-        return _finish(file, counts)
+        counts = _import(file, lambda: _rewound(stream), progress)
+        return _finish(file, counts), True
     except BaseException:  # refused, or interrupted: nothing of it stays
         _discard(file)
         raise
 
 
-def check_file_store(*, content: bytes | None = None, stream=None, bill_date, source, source_detail="", user=None):
-    """Keep a received file (page upload, download) for the worker to import: (file, already current?)."""
-    file = CheckFile.objects.create(
-        bill_date=bill_date, sha256="", size=0, source=source, source_detail=source_detail, received_by=user
-    )
-    storing = StoringStream(stream if stream is not None else _BytesReader(content), file.pk)
-    while storing.read(1024 * 1024):
-        pass
-    file.sha256, file.size = storing.sha256.hexdigest(), storing.size
-    current = _current(bill_date)
-    if current is not None and current.sha256 == file.sha256:
-        _discard(file)
-        return current, True
-    file.save(update_fields=["sha256", "size"])
+def _rewound(stream):
+    stream.seek(0)
+    return stream
+
+
+def check_file_store(
+    *, content: bytes | None = None, stream=None, bill_date, source, source_detail="", user=None,
+    state=FileState.RECEIVED,
+) -> tuple[CheckFile, bool]:  # fmt: skip
+    """Keep a received file (page upload, download) for the worker to import: (file, already current?). One
+    transaction: a failure keeps nothing, and the chunks are not flushed to disk one commit at a time."""
+    with transaction.atomic():
+        file = CheckFile.objects.create(
+            bill_date=bill_date, sha256="", size=0, source=source, source_detail=source_detail, received_by=user,
+            state=state,
+        )  # fmt: skip
+        storing = StoringStream(stream if stream is not None else io.BytesIO(content), file.pk)
+        while storing.read(1024 * 1024):
+            pass
+        file.sha256, file.size = storing.sha256.hexdigest(), storing.size
+        current = _current(bill_date)
+        if current is not None and current.sha256 == file.sha256:
+            _discard(file)
+            return current, True
+        file.save(update_fields=["sha256", "size"])
     return file, False
-
-
-class _BytesReader:
-    def __init__(self, content: bytes):
-        self._content, self._at = content, 0
-
-    def read(self, size: int) -> bytes:
-        piece = self._content[self._at : self._at + size]
-        self._at += len(piece)
-        return piece
 
 
 def check_file_import_stored(*, file_id: int, progress: Progress | None = None) -> CheckFile:
@@ -174,7 +169,7 @@ def check_file_import_stored(*, file_id: int, progress: Progress | None = None) 
     if not claimed:
         return file
     try:
-        counts = _import(file, CheckFileReader(StoredStream(file.pk)), progress)
+        counts = _import(file, lambda: StoredStream(file.pk), progress)
     except FileRefused as exc:
         CheckFile.objects.filter(pk=file.pk).update(state=FileState.REFUSED, error=str(exc)[:500])
         file.refresh_from_db()
@@ -182,11 +177,13 @@ def check_file_import_stored(*, file_id: int, progress: Progress | None = None) 
     return _finish(file, counts)
 
 
-def _import(file: CheckFile, reader: CheckFileReader, progress: Progress | None) -> dict:
-    """Load the file's lines into a temporary table and match them with the ledger: the counts of CONTRACT.md 6."""
+def _import(file: CheckFile, opened: Callable, progress: Progress | None) -> dict:
+    """Load the file's lines into a temporary table and match them with the ledger: the counts of CONTRACT.md 6.
+    `opened()` gives the file's bytes from the start, each time it is called: once to load, once to read again
+    the lines that disagree."""
     with Stage() as stage:
-        _load(file, reader, stage, progress)
-        return match(file, stage)
+        _load(file, CheckFileReader(opened()), stage, progress)
+        return match(file, stage, opened)
 
 
 def _load(file: CheckFile, reader: CheckFileReader, stage: Stage, progress: Progress | None) -> None:
@@ -195,6 +192,7 @@ def _load(file: CheckFile, reader: CheckFileReader, stage: Stage, progress: Prog
         stage.add(batch)
         if stage.loaded - reported >= PROGRESS_EVERY:
             reported = stage.loaded
+            stage.flush()
             CheckFile.objects.filter(pk=file.pk).update(progress=reported)
             if progress:
                 progress(reported)
@@ -250,59 +248,28 @@ def _db_time(moment: datetime.datetime):
     return connection.ops.adapt_datetimefield_value(moment)
 
 
-def match(file: CheckFile, stage: Stage) -> dict:
+def match(file: CheckFile, stage: Stage, opened: Callable) -> dict:
     """Compare the file's lines (in `stage`) with the ledger in SQL; keep the lines that disagree (CheckLine) and a
     Discrepancy for each disagreement; return the five counts and what the ledger booked through the platform on
     the day (succeeded payments and refunds, for the day view).
 
     A line matches the movement of a platform channel with its order number and its sign (payment or refund),
     whatever day the ledger booked it; a succeeded movement of the day that the file does not list is missing on
-    the platform. The day of a movement is when it took effect (or, still pending, when it was recorded).
-
-    Most lines match a succeeded movement of the day: those are joined first, in two temporary tables. Only the
-    rest are looked up in the whole ledger, and only the lines that disagree are read again for their other fields.
+    the platform. The day of a movement is when it took effect (or, still pending, when it was recorded). Only the
+    lines that disagree are read again from the stored file for their other fields.
     """
-    lines, day, kept, movements = Stage.TABLE, Stage.DAY, Stage.KEPT, MoneyMovement._meta.db_table
-    found = Discrepancy._meta.db_table
     channels = _platform_channels()
-    marks = ", ".join(["%s"] * len(channels))
-    cents = "CAST(ROUND({}.amount * 100) AS bigint)"
-    # A movement's final status never changes (ledger.services.movement_finish), so "its latest status is
-    # succeeded" is "it has a succeeded event": a semi-join instead of a latest-event lookup. A movement with a
-    # time it took effect was recorded as succeeded (ledger.services.movement_create): no event to look up.
-    succeeded = f"EXISTS (SELECT 1 FROM {MovementEvent._meta.db_table} e WHERE e.movement_id = m.id AND e.status = %s)"
-    start, end = _day_bounds(file.bill_date)
     with transaction.atomic(), connection.cursor() as cursor:
         stage.bulk()
-        cursor.execute(
-            f"INSERT INTO {day} (id, org_trace_no, cents) SELECT m.id, m.org_trace_no, {cents.format('m')} "
-            f"FROM {movements} m WHERE m.channel IN ({marks}) AND (m.occurred_at >= %s AND m.occurred_at < %s "
-            f"OR m.occurred_at IS NULL AND m.created_at >= %s AND m.created_at < %s AND {succeeded})",
-            [*channels, *[_db_time(start), _db_time(end)] * 2, Status.SUCCEEDED],
-        )
-        stage.index_day()
-        same_sign = "(d.cents < 0) = (l.cents < 0)"
-        cursor.execute(
-            f"INSERT INTO {kept} SELECT l.line_no, l.order_no, l.cents, l.status FROM {lines} l LEFT JOIN {day} d "
-            f"ON d.org_trace_no = l.order_no AND {same_sign} "
-            "WHERE d.id IS NULL OR d.cents <> l.cents OR l.status <> %s",
-            [SUCCESS],
-        )
-        cursor.execute(  # the movement of another day that the line matches
-            f"DELETE FROM {kept} WHERE status = %s AND EXISTS (SELECT 1 FROM {movements} m WHERE m.org_trace_no = "
-            f"{kept}.order_no AND m.channel IN ({marks}) AND {cents.format('m')} = {kept}.cents AND {succeeded})",
-            [SUCCESS, *channels, Status.SUCCEEDED],
-        )
-        _keep_lines(file, stage)
+        compare = _compare_hashed if stage.postgres else _compare_indexed
+        payments, paid, refunds, refunded = compare(file, stage, cursor, channels)
+        _keep_lines(file, CheckFileReader(opened()))
         _record_discrepancies(file, cursor, channels)
-        cursor.execute(f"SELECT category, COUNT(*) FROM {found} WHERE file_id = %s GROUP BY category", [file.pk])
-        counts = dict.fromkeys(COUNTS, 0) | dict(cursor.fetchall())
         cursor.execute(
-            "SELECT COALESCE(SUM(CASE WHEN cents >= 0 THEN 1 END), 0), COALESCE(SUM(CASE WHEN cents >= 0 "
-            "THEN cents END), 0), COALESCE(SUM(CASE WHEN cents < 0 THEN 1 END), 0), "
-            f"COALESCE(SUM(CASE WHEN cents < 0 THEN cents END), 0) FROM {day}"
+            f"SELECT category, COUNT(*) FROM {Discrepancy._meta.db_table} WHERE file_id = %s GROUP BY category",
+            [file.pk],
         )
-        payments, paid, refunds, refunded = cursor.fetchone()
+        counts = dict.fromkeys(COUNTS, 0) | dict(cursor.fetchall())
     unmatched = counts[Category.MISSING_LOCAL] + counts[Category.AMOUNT_MISMATCH] + counts[Category.STATUS_MISMATCH]
     counts["matched"] = file.summary["lines"] - unmatched
     return counts | {
@@ -311,6 +278,93 @@ def match(file: CheckFile, stage: Stage) -> dict:
         "local_refunds": refunds,
         "local_refund_amount": cents_text(int(refunded)),
     }
+
+
+_CENTS = "CAST(ROUND(m.amount * 100) AS bigint)"
+# A movement's final status never changes (ledger.services.movement_finish), so "its latest status is succeeded" is
+# "it has a succeeded event": a semi-join instead of a latest-event lookup. A movement with a time it took effect was
+# recorded as succeeded (ledger.services.movement_create), with no event to look up.
+_SUCCEEDED = f"EXISTS (SELECT 1 FROM {MovementEvent._meta.db_table} e WHERE e.movement_id = m.id AND e.status = %s)"
+_SUMS = (
+    "COALESCE(SUM(CASE WHEN cents >= 0 THEN 1 END), 0), COALESCE(SUM(CASE WHEN cents >= 0 THEN cents END), 0), "
+    "COALESCE(SUM(CASE WHEN cents < 0 THEN 1 END), 0), COALESCE(SUM(CASE WHEN cents < 0 THEN cents END), 0)"
+)
+
+
+def _day_movements(file: CheckFile, channels: list[str]) -> tuple[str, list]:
+    """The day's succeeded movements of the platform's channels (id, org_trace_no, cents), and the parameters."""
+    start, end = (_db_time(moment) for moment in _day_bounds(file.bill_date))
+    marks = ", ".join(["%s"] * len(channels))
+    return (
+        f"SELECT m.id, m.org_trace_no, {_CENTS} AS cents FROM {MoneyMovement._meta.db_table} m "
+        f"WHERE m.channel IN ({marks}) AND (m.occurred_at >= %s AND m.occurred_at < %s "
+        f"OR m.occurred_at IS NULL AND m.created_at >= %s AND m.created_at < %s AND {_SUCCEEDED})",
+        [*channels, start, end, start, end, Status.SUCCEEDED],
+    )
+
+
+def _matching_movement(channels: list[str], line: str) -> tuple[str, list]:
+    """SQL: a succeeded movement of any day that the staged line `line` (order number, cents) matches."""
+    marks = ", ".join(["%s"] * len(channels))
+    return (
+        f"EXISTS (SELECT 1 FROM {MoneyMovement._meta.db_table} m WHERE m.org_trace_no = {line}.order_no "
+        f"AND m.channel IN ({marks}) AND {_CENTS} = {line}.cents AND (m.occurred_at IS NOT NULL OR {_SUCCEEDED}))",
+        [*channels, Status.SUCCEEDED],
+    )
+
+
+def _compare_hashed(file: CheckFile, stage: Stage, cursor, channels: list[str]) -> tuple[int, int, int, int]:
+    """PostgreSQL: the lines and the day's movements joined in full, in one statement (a hash join of both sides,
+    each read once), filling KEPT and MISSING; the day's sums. Lines matching a movement of another day are taken
+    out of KEPT afterwards.
+
+    No unique index checks the order numbers (it took as long as the join): each line joins at most one movement of
+    the day and each movement at most one line, so an order written twice shows as more lines joined than movements,
+    or as a kept line whose order number another line has."""
+    day, params = _day_movements(file, channels)
+    lines, kept, missing = Stage.TABLE, Stage.KEPT, Stage.MISSING
+    cursor.execute(
+        f"WITH day AS MATERIALIZED ({day}), diff AS (SELECT l.line_no, l.order_no, l.cents, l.status, d.id AS day_id "
+        f"FROM {lines} l FULL JOIN day d ON d.org_trace_no = l.order_no AND (d.cents < 0) = (l.cents < 0) "
+        "WHERE l.line_no IS NULL OR d.id IS NULL OR d.cents <> l.cents OR l.status <> %s), "
+        f"k AS (INSERT INTO {kept} SELECT line_no, order_no, cents, status FROM diff WHERE line_no IS NOT NULL "
+        "RETURNING line_no), "
+        f"x AS (INSERT INTO {missing} SELECT day_id FROM diff WHERE line_no IS NULL RETURNING id) "
+        "SELECT (SELECT COUNT(*) FROM diff WHERE line_no IS NOT NULL AND day_id IS NULL), "
+        f"(SELECT COUNT(*) FROM k), (SELECT COUNT(*) FROM x), COUNT(*), {_SUMS} FROM day",
+        [*params, SUCCESS],
+    )
+    unjoined, _, not_listed, movements, *sums = cursor.fetchone()
+    if stage.loaded - unjoined > movements - not_listed:
+        stage.refuse_duplicate()
+    cursor.execute(
+        f"SELECT 1 FROM {kept} k JOIN {lines} l ON l.order_no = k.order_no AND l.line_no <> k.line_no LIMIT 1"
+    )
+    if cursor.fetchone():
+        stage.refuse_duplicate()
+    other_day, params = _matching_movement(channels, kept)
+    cursor.execute(f"DELETE FROM {kept} WHERE status = %s AND {other_day}", [SUCCESS, *params])
+    return sums
+
+
+def _compare_indexed(file: CheckFile, stage: Stage, cursor, channels: list[str]) -> tuple[int, int, int, int]:
+    """SQLite, which joins through indexes only: each line looked up in the ledger's order-number index, each of the
+    day's movements in the lines' (unique, built by `Stage.seal`); the day's sums."""
+    day, day_params = _day_movements(file, channels)
+    lines, kept, missing = Stage.TABLE, Stage.KEPT, Stage.MISSING
+    matching, params = _matching_movement(channels, "l")
+    cursor.execute(
+        f"INSERT INTO {kept} SELECT l.line_no, l.order_no, l.cents, l.status FROM {lines} l "
+        f"WHERE l.status <> %s OR NOT {matching}",
+        [SUCCESS, *params],
+    )
+    cursor.execute(
+        f"INSERT INTO {missing} SELECT d.id FROM ({day}) d WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {lines} l WHERE l.order_no = d.org_trace_no AND (l.cents < 0) = (d.cents < 0))",
+        day_params,
+    )
+    cursor.execute(f"SELECT {_SUMS} FROM ({day}) d", day_params)
+    return cursor.fetchone()
 
 
 def _kept_numbers(batch: int = 10_000):
@@ -329,10 +383,9 @@ def _kept_numbers(batch: int = 10_000):
             after = numbers[-1]
 
 
-def _keep_lines(file: CheckFile, stage: Stage, batch: int = 5_000) -> None:
-    """The lines that disagree, with all their fields, read again from the stored file."""
+def _keep_lines(file: CheckFile, reader: CheckFileReader, batch: int = 5_000) -> None:
+    """The lines that disagree, with all their fields, read again."""
     local = datetime.timezone(_local_offset(file.bill_date))
-    reader = CheckFileReader(StoredStream(file.pk))
     pending = []
     for line in reader.details(_kept_numbers()):
         pending.append(
@@ -350,7 +403,7 @@ def _keep_lines(file: CheckFile, stage: Stage, batch: int = 5_000) -> None:
 
 
 def _record_discrepancies(file: CheckFile, cursor, channels: list[str]) -> None:
-    lines, day, movements = Stage.TABLE, Stage.DAY, MoneyMovement._meta.db_table
+    movements = MoneyMovement._meta.db_table
     found, events = Discrepancy._meta.db_table, MovementEvent._meta.db_table
     marks = ", ".join(["%s"] * len(channels))
     latest = f"(SELECT e.status FROM {events} e WHERE e.movement_id = m.id ORDER BY e.id DESC LIMIT 1)"
@@ -371,9 +424,8 @@ def _record_discrepancies(file: CheckFile, cursor, channels: list[str]) -> None:
     )
     cursor.execute(
         f"INSERT INTO {found} ({columns}) SELECT %s, %s, '{Category.MISSING_PLATFORM}', "
-        f"{direction.format('m.amount')}, m.org_trace_no, NULL, m.id, NULL, m.amount, '', %s, %s FROM {day} d "
-        f"JOIN {movements} m ON m.id = d.id WHERE NOT EXISTS "
-        f"(SELECT 1 FROM {lines} l WHERE l.order_no = d.org_trace_no AND (l.cents < 0) = (d.cents < 0))",
+        f"{direction.format('m.amount')}, m.org_trace_no, NULL, m.id, NULL, m.amount, '', %s, %s "
+        f"FROM {Stage.MISSING} x JOIN {movements} m ON m.id = x.id",
         [*ours, Status.SUCCEEDED, False],
     )
 
@@ -479,8 +531,8 @@ def check_file_fetch(*, day: datetime.date, progress: Progress | None = None) ->
         FetchAttempt.objects.create(bill_date=day, ok=True, message="与已导入的文件相同")
         return current, False
     try:
-        file = check_file_import(
-            stream=_BytesReader(content), bill_date=day, source=Source.FETCH,
+        file, _ = check_file_import(
+            stream=io.BytesIO(content), bill_date=day, source=Source.FETCH,
             source_detail=settings.PAYLATER_PATHS["check_file"], progress=progress,
         )  # fmt: skip
     except FileRefused as exc:

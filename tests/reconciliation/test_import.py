@@ -127,6 +127,25 @@ def test_a_bad_file_imports_nothing(ledger, tmp_path):
     assert CheckFile.objects.get().source_detail == str(good)
 
 
+@pytest.mark.parametrize(
+    "twice",
+    [
+        [("DUP", "12.30"), ("DUP", "12.30")],  # both lines match the ledger's movement
+        [("DUP", "12.30"), ("DUP", "5.00")],  # one matches, the other disagrees
+        [("DUP", "12.30"), ("DUP", "-12.30")],  # a payment and a refund under one order number
+        [("DUP", "7.00"), ("DUP", "12.30")],  # the second matches
+        [("NEW", "1.00"), ("NEW", "1.00")],  # neither is in the ledger
+    ],
+)
+def test_an_order_written_twice_is_refused_whatever_the_ledger_holds(book, tmp_path, twice):
+    book("DUP", "12.30")
+    path = tmp_path / "twice.txt"
+    path.write_bytes(build([line("X1", "3.00", when=when()), *(line(o, a, when=when()) for o, a in twice)]))
+    with pytest.raises(CommandError, match=f"第4行：订单号 {twice[0][0]} 重复（第3行已出现）"):
+        run(path, "--date", timezone.localdate().isoformat())
+    assert rows() == (0, 0, 0, 0)
+
+
 def test_bad_arguments(tmp_path):
     with pytest.raises(CommandError, match="--date 应为 YYYY-MM-DD"):
         run(tmp_path / "x.txt", "--date", "29/11/2026")
