@@ -388,22 +388,41 @@ def _kept_numbers(batch: int = 10_000):
 
 
 def _keep_lines(file: CheckFile, reader: CheckFileReader, batch: int = 5_000) -> None:
-    """The lines that disagree, with all their fields, read again."""
+    """The lines that disagree, with all their fields, read again. Written without model instances: a file the
+    ledger knows nothing of has a million, and the ORM spent most of a minute per 200,000 building them."""
     local = datetime.timezone(_local_offset(file.bill_date))
+    moment = connection.ops.adapt_datetimefield_value  # SQLite stores text; PostgreSQL takes the datetime
     pending = []
     for line in reader.details(_kept_numbers()):
+        traded_at = moment(datetime.datetime.fromisoformat(line.traded_at).replace(tzinfo=local))
         pending.append(
-            CheckLine(
-                file=file, line_no=line.line_no, order_no=line.order_no, bank_order_no=line.bank_order_no,
-                traded_at=datetime.datetime.fromisoformat(line.traded_at).replace(tzinfo=local), status=line.status,
-                description=line.description, amount=Decimal(line.amount), bank_refund_sn=line.bank_refund_sn,
-                discount=Decimal(line.discount),
-            )
+            (file.pk, line.line_no, line.order_no, line.bank_order_no, traded_at, line.status, line.description,
+             Decimal(line.amount), line.bank_refund_sn, Decimal(line.discount))
         )  # fmt: skip
         if len(pending) >= batch:
-            CheckLine.objects.bulk_create(pending)
+            _write_lines(pending)
             pending = []
-    CheckLine.objects.bulk_create(pending)
+    _write_lines(pending)
+
+
+def _write_lines(rows: list[tuple]) -> None:
+    if not rows:
+        return
+    table, columns = CheckLine._meta.db_table, ", ".join(_LINE_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(_LINE_COLUMNS))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+
+
+_LINE_COLUMNS = (
+    "file_id", "line_no", "order_no", "bank_order_no", "traded_at", "status", "description", "amount",
+    "bank_refund_sn", "discount",
+)  # fmt: skip
 
 
 def _record_discrepancies(file: CheckFile, cursor, channels: list[str]) -> None:

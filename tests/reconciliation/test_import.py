@@ -3,6 +3,7 @@ again changes nothing; a different file replaces the day's, keeping the earlier 
 
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -67,6 +68,15 @@ def test_every_category_for_payments_and_refunds(ledger, tmp_path):
     assert (str(amount.platform_amount), str(amount.local_amount)) == ("55.00", "50.00")
     status = Discrepancy.objects.get(category=Category.STATUS_MISMATCH)
     assert (status.platform_status, status.local_status) == ("SUCCESS", Status.UNKNOWN)
+    # Only the lines that disagree are kept, each with every field as the platform wrote it (read again).
+    kept = {x.order_no: x for x in CheckLine.objects.all()}
+    assert sorted(kept) == ["ORD2", "ORD4", "ORD5", "RF999"]
+    refund = kept["RF999"]
+    assert (refund.line_no, refund.amount, refund.bank_refund_sn, refund.description) == (
+        7, Decimal("-3.00"), "SNRF999", "退款成功",
+    )  # fmt: skip
+    assert timezone.localtime(refund.traded_at).strftime("%Y-%m-%d %H:%M:%S") == when(11)
+    assert (kept["ORD4"].bank_order_no, kept["ORD4"].discount) == ("B1", Decimal("0.00"))
     file = CheckFile.objects.get()
     assert file.state == FileState.CURRENT and file.encoding == "gbk" and file.delimiter == "|"
     assert file.size == path.stat().st_size and len(file.sha256) == 64 and file.source_detail == str(path)
