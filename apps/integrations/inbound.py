@@ -235,6 +235,7 @@ class PlatformAPIView(APIView):
         self._started = time.monotonic()
         self._crash = ""
         self.exchange = None
+        self._raw = b""  # finalize_response records the call even if reading its body fails
         self._raw = _body(request)
         if self._raw is None:
             raise PayloadTooLarge()
@@ -274,21 +275,20 @@ class PlatformAPIView(APIView):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        exchange = getattr(self, "exchange", None)
-        if exchange is None and hasattr(self, "_started"):  # refused (or crashed) before the inbox row was written
+        exchange = self.exchange  # initial() always runs first, and sets it before anything can fail
+        if exchange is None:  # refused (or crashed) before the inbox row was written
             exchange = _new_exchange(request, self._raw, self.interface, decoded=None)
-        if exchange is not None:
-            _store_reply(exchange, response, self._started, self._crash)
-            if 400 <= response.status_code < 500:
-                # One line, no traceback: anyone can send a malformed call, and each must not flood the log.
-                logger.warning(
-                    "%s refused: HTTP %s, exchange %s: %s",
-                    self.interface,
-                    response.status_code,
-                    exchange.pk,
-                    exchange.error,
-                )
-                response._has_been_logged = True  # django.request would log the same call again
+        _store_reply(exchange, response, self._started, self._crash)
+        if 400 <= response.status_code < 500:
+            # One line, no traceback: anyone can send a malformed call, and each must not flood the log.
+            logger.warning(
+                "%s refused: HTTP %s, exchange %s: %s",
+                self.interface,
+                response.status_code,
+                exchange.pk,
+                exchange.error,
+            )
+            response._has_been_logged = True  # django.request would log the same call again
         return response
 
 
