@@ -32,8 +32,9 @@ def count_rows(queryset) -> int:
         estimate = _estimate(queryset)
         if estimate is not None and estimate > CAP:
             return RoughCount(estimate, estimated=True)
-    # The rows past CAP are never read: COUNT(*) over a subquery with LIMIT.
-    count = queryset.order_by()[: CAP + 1].count()
+    # The rows past CAP are never read: COUNT(*) over a subquery with LIMIT, which selects only the key (not the
+    # annotations, e.g. a movement's status subqueries, that a filter does not use).
+    count = queryset.order_by().values("pk")[: CAP + 1].count()
     return count if count <= CAP else RoughCount(count, estimated=False)
 
 
