@@ -19,7 +19,10 @@ class RoughCount(int):
         return count
 
     def __str__(self):
-        return f"约 {int(self):,}" if self.estimated else "超过一万"
+        if not self.estimated:
+            return "超过一万"
+        # Three significant digits: an estimate printed to the unit would pass for a count.
+        return f"约 {round(int(self), 3 - len(str(int(self)))):,}"
 
     @property
     def text(self) -> str:

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
 
+from apps.core.paging import RoughCount
 from apps.integrations.models import Direction, Exchange, Party
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,12 @@ def test_every_date_of_a_table_larger_than_ten_thousand_rows_is_its_estimate(log
     assert "超过一万条" in paginator_line(finance.get(LOG, {"interface": "2207"}).content.decode()), (
         "a filtered list is counted, up to the cap"
     )
+
+
+def test_an_estimate_reads_as_one():
+    assert RoughCount(999_999, estimated=True).text == "约 1,000,000 条"
+    assert RoughCount(123_456, estimated=True).text == "约 123,000 条"
+    assert RoughCount(10_001, estimated=False).text == "超过一万条"
 
 
 def test_a_page_of_the_log_is_drawn_in_ten_queries_whatever_business_objects_its_rows_name(
