@@ -1,6 +1,6 @@
 """Counting a list over a table that grows by the million, for its pages: exactly up to ten thousand rows; beyond,
 the whole table is the planner's estimate ("约 1,000,000 条") and a filtered part is "超过一万条". An exact count of
-a million rows reads them all (a quarter of a second) to print one number nobody needs to the last digit."""
+a million rows reads them all (a tenth to a quarter of a second) to print one number nobody needs to the last digit."""
 
 from django.core.paginator import Paginator
 from django.db import connections
