@@ -8,6 +8,7 @@ import datetime
 import io
 
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import display_for_field, label_for_field, lookup_field
 from django.contrib.admin.views.main import ERROR_FLAG, IS_POPUP_VAR, ORDER_VAR, PAGE_VAR, SEARCH_VAR, TO_FIELD_VAR
@@ -15,10 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
+from django.utils.translation import gettext as _
 
 from apps.core.dates import on_days
 from apps.core.fields import EncryptedTextField
+from apps.core.paging import LargeListPaginator
 
 admin.site.site_header = "先医后付医院门户 管理后台"
 admin.site.site_title = "先医后付门户"
@@ -107,12 +110,24 @@ class DateRangeFilter(admin.FieldListFilter):
 
 
 class LargeListMixin:
-    """A list over a table that grows by the million: one count (of what the filters match), not a second one of
-    the whole table; the search finds a whole number (an order number, a 结算ID, a msgid) in `search_fields`, each
-    indexed, where a substring search would read every row."""
+    """A list over a table that grows by the million: one count (of what the filters match, exact up to ten thousand
+    rows: see apps.core.paging), not a second one of the whole table; the search finds a whole number (an order
+    number, a 结算ID, a msgid) in `search_fields`, each indexed, where a substring search would read every row."""
 
     show_full_result_count = False
-    list_per_page = 50  # the admin draws each row's cells and checkbox through its widgets: ~1.5 ms a row
+    list_per_page = 50
+    paginator = LargeListPaginator
+
+    def action_checkbox(self, obj):
+        # The admin's own draws each row's checkbox through a form widget's template (~0.3 ms a row, a quarter of
+        # a page of fifty); the same <input>, written directly.
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
+        )
 
     def get_queryset(self, request):
         # Encrypted columns (a message body, an exact request) are never listed: not decrypted row by row.

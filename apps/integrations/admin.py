@@ -43,6 +43,9 @@ class ExchangeAdmin(LargeListMixin, ExportTotalsMixin, ReadOnlyAdminMixin, admin
         "money",
     ]
     search_fields = ["msgid"]
+    # The business object's type is shown on each row: joined, not fetched row by row (the admin's own
+    # select_related() leaves out a nullable foreign key).
+    list_select_related = ["business_type"]
     exclude = ["raw_body"]
 
     @admin.display(description="耗时（毫秒）", ordering="duration_ms")

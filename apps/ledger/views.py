@@ -20,7 +20,10 @@ def movement_list(request):
         start=start,
         end=end,
     )
-    page = Paginator(movements, 50).get_page(request.GET.get("page"))
+    totals = selectors.movement_totals(movements)
+    paginator = Paginator(movements, 50)
+    paginator.count = totals["count"]  # the totals counted the rows already: not a second pass over them
+    page = paginator.get_page(request.GET.get("page"))
     filters = request.GET.copy()
     filters.pop("page", None)
     return render(
@@ -28,7 +31,7 @@ def movement_list(request):
         "ledger/movements.html",
         {
             "page": page,
-            "totals": selectors.movement_totals(movements),
+            "totals": totals,
             "kinds": Kind.choices,
             "statuses": Status.choices,
             "kind": kind,

@@ -8,6 +8,7 @@ and the template, without the network). Needs DATABASE_URL=postgres://… of a d
 """
 
 import datetime
+import gc
 import json
 import os
 import statistics
@@ -209,4 +210,5 @@ if __name__ == "__main__":
     started = time.monotonic()
     fill()
     print(f"(rows ready in {time.monotonic() - started:.0f} s)")
+    gc.freeze()  # as portal/wsgi.py does in a server's worker once Django is loaded
     measure()
