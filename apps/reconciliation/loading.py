@@ -106,6 +106,21 @@ def _chunk_data(pk: int) -> bytes:
     return bytes(data)
 
 
+def bulk_insert(table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Rows (values as the driver takes them) into `table`: COPY on PostgreSQL, one executemany elsewhere."""
+    if not rows:
+        return
+    names = ", ".join(columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
 def _copy_column(values: list[str]) -> Iterable[str]:
     """Values as COPY's text format writes them (backslash, tab and line breaks escaped; rare, so looked for once)."""
     joined = "".join(values)

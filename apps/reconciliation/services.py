@@ -27,7 +27,7 @@ from apps.integrations.paylater import client as paylater
 from apps.integrations.transport import UpstreamError
 from apps.ledger.models import Kind, MoneyMovement, MovementEvent, Status
 from apps.reconciliation import gateway_detail
-from apps.reconciliation.loading import Stage, StoredStream, StoringStream
+from apps.reconciliation.loading import Stage, StoredStream, StoringStream, bulk_insert
 from apps.reconciliation.models import (
     Category,
     CheckFile,
@@ -400,29 +400,15 @@ def _keep_lines(file: CheckFile, reader: CheckFileReader, batch: int = 5_000) ->
              Decimal(line.amount), line.bank_refund_sn, Decimal(line.discount))
         )  # fmt: skip
         if len(pending) >= batch:
-            _write_lines(pending)
+            bulk_insert(CheckLine._meta.db_table, _LINE_COLUMNS, pending)
             pending = []
-    _write_lines(pending)
+    bulk_insert(CheckLine._meta.db_table, _LINE_COLUMNS, pending)
 
 
-def _write_lines(rows: list[tuple]) -> None:
-    if not rows:
-        return
-    table, columns = CheckLine._meta.db_table, ", ".join(_LINE_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(_LINE_COLUMNS))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
-
-
-_LINE_COLUMNS = (
+_LINE_COLUMNS = [
     "file_id", "line_no", "order_no", "bank_order_no", "traded_at", "status", "description", "amount",
     "bank_refund_sn", "discount",
-)  # fmt: skip
+]  # fmt: skip
 
 
 def _record_discrepancies(file: CheckFile, cursor, channels: list[str]) -> None:

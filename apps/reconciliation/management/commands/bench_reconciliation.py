@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from apps.ledger.models import Channel, Kind, MoneyMovement, MovementEvent, Status
 from apps.reconciliation import services
+from apps.reconciliation.loading import bulk_insert
 
 HEADER = "订单号,银行订单号,交易时间,交易状态,交易描述,交易金额,银行退费流水号,优惠退款费用\n"
 BARE_TABLE = "CREATE TABLE bill (c1 TEXT, c2 TEXT, c3 TEXT, c4 TEXT, c5 TEXT, c6 TEXT, c7 TEXT, c8 TEXT);"
@@ -209,14 +210,5 @@ class _LedgerWriter:
             (MoneyMovement._meta.db_table, self.columns, self.movements),
             (MovementEvent._meta.db_table, event_columns, self.events),
         ):
-            if not rows:
-                continue
-            with connection.cursor() as cursor:
-                if self.postgres:
-                    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                        for row in rows:
-                            copy.write_row(row)
-                else:
-                    marks = ", ".join(["%s"] * len(columns))
-                    cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+            bulk_insert(table, columns, rows)
         self.movements, self.events = [], []
