@@ -38,6 +38,7 @@ def test_finance_uploads_reviews_explains_and_exports(login, book, worker):
     assert file.source == "upload" and file.received_by.username == "finance" and file.progress == 2
     page = response.content.decode()
     assert "本院无记录" in page and "平台无记录" in page
+    assert "页面上传（陈静）" in page  # who uploaded it, family name first
 
     listing = client.get(reverse("reconciliation:discrepancies", args=[today]), {"category": "missing_local"})
     assert "ORD2" in listing.content.decode() and "ORD3" not in listing.content.decode()
@@ -47,6 +48,7 @@ def test_finance_uploads_reviews_explains_and_exports(login, book, worker):
     client.post(reverse("reconciliation:explain", args=[target.pk]), {"text": "平台次日入账，已核实"})
     note = DiscrepancyNote.objects.get()
     assert note.author.username == "finance" and note.discrepancy == target
+    assert "陈静" in client.get(reverse("reconciliation:explain", args=[target.pk])).content.decode()
     assert list(MoneyMovement.objects.values_list("pk", "amount")) == money_before
     unexplained = client.get(reverse("reconciliation:discrepancies", args=[today]), {"explained": "no"})
     assert ">ORD3<" not in unexplained.content.decode() and ">ORD2<" in unexplained.content.decode()
