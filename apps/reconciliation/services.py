@@ -8,7 +8,6 @@ day's current file, which is kept as REPLACED with its findings.
 """
 
 import datetime
-import hashlib
 import io
 import logging
 from collections.abc import Callable
@@ -535,18 +534,17 @@ def check_file_fetch(*, day: datetime.date, progress: Progress | None = None) ->
     except UpstreamError as exc:
         FetchAttempt.objects.create(bill_date=day, ok=False, message=str(exc)[:500])
         raise ApplicationError(f"下载对账文件失败：{exc}") from None
-    current = _current(day)
-    if current is not None and current.sha256 == hashlib.sha256(content).hexdigest():
-        FetchAttempt.objects.create(bill_date=day, ok=True, message="与已导入的文件相同")
-        return current, False
     try:
-        file, _ = check_file_import(
+        file, changed = check_file_import(
             stream=io.BytesIO(content), bill_date=day, source=Source.FETCH,
             source_detail=settings.PAYLATER_PATHS["check_file"], progress=progress,
         )  # fmt: skip
     except FileRefused as exc:
         FetchAttempt.objects.create(bill_date=day, ok=False, message=f"文件被拒绝：{exc}"[:500])
         raise ApplicationError(f"平台的对账文件被拒绝，未导入：{exc}") from None
+    if not changed:
+        FetchAttempt.objects.create(bill_date=day, ok=True, message="与已导入的文件相同")
+        return file, False
     FetchAttempt.objects.create(bill_date=day, ok=True, message=f"已导入 {file.summary.get('lines', 0)} 行")
     gateway_check(day=day)
     return file, True

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apps.ledger.models import Kind
 from apps.reconciliation import services
-from apps.reconciliation.models import Category, Discrepancy, FetchAttempt, GatewayCheck
+from apps.reconciliation.models import Category, CheckFile, Discrepancy, FetchAttempt, GatewayCheck
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,6 +65,8 @@ def test_fetch_with_one_planted_discrepancy_of_each_kind(sandbox, person, book):
     }  # fmt: skip
     assert fetch("--date", timezone.localdate().isoformat()) == summary  # the same file again: nothing changes
     assert Discrepancy.objects.count() == 4
+    assert CheckFile.objects.count() == 1
+    assert FetchAttempt.objects.order_by("-id").values_list("message", flat=True).first() == "与已导入的文件相同"
 
 
 def test_the_morning_job_waits_for_its_time_and_backs_off(sandbox, settings):
