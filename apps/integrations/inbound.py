@@ -24,6 +24,8 @@ What the base does, in order:
    work, stores the call in `Exchange` (direction in, party paylater, headers minus the signature, the body
    masked, the raw body encrypted, the nonce unique: a nonce seen before is a 401) in one INSERT, committed at
    once outside the request's transaction (`non_atomic_requests`), so the inbox row survives whatever follows.
+   A query (`changes_state = False`) has nothing to survive: its row, nonce included, is written once in step 6,
+   and a replay is refused there (401) instead of being answered.
    A call refused or crashed before that still gets its row, written once with the answer, keeping only
    UNAUTHENTICATED_BODY_KEPT bytes of the body with NUL / lone surrogates replaced: anyone can send anything.
    Old nonces are forgotten by the worker (`tasks.nonces_forget_task`);
@@ -204,6 +206,10 @@ class PlatformAPIView(APIView):
     InputSerializer: type[serializers.Serializer] = serializers.Serializer
     # Builds the reply's fields from what handle() returns; None: handle() returns them as they go out.
     OutputSerializer: type[serializers.Serializer] | None = None
+    # False for a query, whose answer changes nothing the platform asked for (reading the patient's insurance
+    # on the way is a lookup, not business): its inbox row is one INSERT with the answer instead of an INSERT
+    # before handle() and an UPDATE after, and handle() gets the row unsaved (no pk).
+    changes_state = True
 
     authentication_classes = [PlatformAuthentication]
     permission_classes = [IsAuthenticated]
@@ -243,16 +249,16 @@ class PlatformAPIView(APIView):
             raise exceptions.MethodNotAllowed(request.method)  # before authentication asks for a body
         super().initial(request, *args, **kwargs)  # authentication (no database): request.auth is the body
         # The inbox row, with the whole body and the nonce, before any business work: one INSERT, committed at
-        # once (autocommit), so what was asked survives whatever handle() does; a replay's nonce breaks the unique
-        # constraint and nothing is written. Only inside a caller's transaction (tests) is a savepoint needed to
-        # keep that transaction usable after the refusal; alone, it would cost two more round trips a call.
+        # once, so what was asked survives whatever handle() does; a replay's nonce breaks the unique constraint
+        # and nothing is written. A query (changes_state False) has nothing to survive: its row is written once,
+        # with its answer (finalize_response).
         exchange = _new_exchange(request, self._raw, self.interface, decoded=request.auth)
         exchange.nonce = request.user.nonce
-        try:
-            with transaction.atomic() if connection.in_atomic_block else nullcontext():
-                exchange.save()
-        except IntegrityError:
-            raise exceptions.AuthenticationFailed("X-Nonce 已使用过（重放的请求）") from None
+        if self.changes_state:
+            try:
+                _insert(exchange)
+            except IntegrityError:
+                raise _replayed() from None
         self.exchange = exchange
 
     def post(self, request, *args, **kwargs):
@@ -278,7 +284,12 @@ class PlatformAPIView(APIView):
         exchange = self.exchange  # initial() always runs first, and sets it before anything can fail
         if exchange is None:  # refused (or crashed) before the inbox row was written
             exchange = _new_exchange(request, self._raw, self.interface, decoded=None)
-        _store_reply(exchange, response, self._started, self._crash)
+        try:
+            _store_reply(exchange, response, self._started, self._crash)
+        except IntegrityError:
+            # A query's row, and so its nonce, is written only now: a replay is refused here, its answer unsent.
+            self.exchange = None
+            return self.finalize_response(request, self.handle_exception(_replayed()), *args, **kwargs)
         if 400 <= response.status_code < 500:
             # One line, no traceback: anyone can send a malformed call, and each must not flood the log.
             logger.warning(
@@ -363,12 +374,25 @@ def _store_reply(exchange: Exchange, response, started: float, crash: str) -> No
     exchange.error = mask_text(crash or ("" if outcome == Outcome.OK else str(data.get("ret_msg", ""))))
     # The answer is a log entry: the business effect and any reply that must be given again (org_003's) were
     # committed by handle() itself. Not waiting for the WAL flush here halves a call's fsyncs; a database crash
-    # within a fraction of a second could cost the log the answer, never the call's effect.
+    # within a fraction of a second could cost the log the answer, never the call's effect. A query's nonce goes
+    # with it: such a crash could let that query be asked again within the window and answered again, as before.
     with connection.execute_wrapper(_without_flush) if connection.vendor == "postgresql" else nullcontext():
         if exchange.pk is None:
-            exchange.save()
+            _insert(exchange)
         else:
             exchange.save(update_fields=["response_body", "http_status", "duration_ms", "outcome", "error"])
+
+
+def _insert(exchange: Exchange) -> None:
+    # In autocommit (production) one INSERT, committed at once. Only inside a caller's transaction (tests) is a
+    # savepoint needed, to keep that transaction usable after a replayed nonce's IntegrityError; alone, it would
+    # cost two more round trips a call.
+    with transaction.atomic() if connection.in_atomic_block else nullcontext():
+        exchange.save()
+
+
+def _replayed() -> exceptions.AuthenticationFailed:
+    return exceptions.AuthenticationFailed("X-Nonce 已使用过（重放的请求）")
 
 
 def _without_flush(execute, sql, params, many, context):

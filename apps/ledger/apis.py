@@ -197,6 +197,7 @@ class Org004Out(Org003Out):
 )
 class Org004SettlementQueryView(PlatformAPIView):
     interface = "org_004"
+    changes_state = False
     InputSerializer = Org004Input
     OutputSerializer = Org004Out
 

@@ -51,6 +51,7 @@ class SourcesOut(serializers.Serializer):
 )
 class RegistrationSourcesView(PlatformAPIView):
     interface = "registration/sources"
+    changes_state = False
     InputSerializer = SourcesInput
     OutputSerializer = SourcesOut
 

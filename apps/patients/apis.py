@@ -46,6 +46,7 @@ class Org001Out(serializers.Serializer):
 )
 class Org001AccountView(PlatformAPIView):
     interface = "org_001"
+    changes_state = False
     InputSerializer = Org001Input
     OutputSerializer = Org001Out
 

@@ -55,6 +55,7 @@ class ReportListOut(serializers.Serializer):
 )
 class ReportListView(PlatformAPIView):
     interface = "reports/list"
+    changes_state = False
     style = "report"
     InputSerializer = ReportListInput
     OutputSerializer = ReportListOut
@@ -127,6 +128,7 @@ class ReportDetailOut(serializers.Serializer):
 )
 class ReportDetailView(PlatformAPIView):
     interface = "reports/detail"
+    changes_state = False
     style = "report"
     InputSerializer = ReportDetailInput
     OutputSerializer = ReportDetailOut

@@ -91,6 +91,62 @@ def test_a_call_outside_a_transaction_is_three_statements(client, settings):
     ]
 
 
+QUERY = "/api/platform/test_query"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_query_is_one_insert_with_its_answer(client, settings):
+    """A query (changes_state False) has no effect to keep if it fails: its row, nonce included, is one INSERT
+    after handle(), which gets the row unsaved; on PostgreSQL that INSERT does not wait for the WAL flush."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = post_json(client, settings, GOOD, url=QUERY, nonce="nonce-query-01")
+    assert response.status_code == 200
+    assert response.json() == {
+        "ret_code": "00",
+        "ret_msg": "成功",
+        "result": "succ",
+        "amount": "12.30",
+        "row_saved": False,
+    }
+    (insert,) = [query["sql"] for query in queries.captured_queries]
+    assert insert.startswith('INSERT INTO "integrations_exchange"')
+    assert insert.endswith("; SET LOCAL synchronous_commit TO OFF") == (connection.vendor == "postgresql")
+    exchange = Exchange.objects.get()
+    assert (exchange.interface, exchange.outcome, exchange.http_status) == ("test_query", Outcome.OK, 200)
+    assert exchange.nonce == "nonce-query-01" and exchange.response_body["amount"] == "12.30"
+    assert exchange.request_body["org_code"] == "H22010200001"
+
+
+@pytest.mark.parametrize("transactional", [False, True])
+def test_a_replayed_query_is_401_and_not_answered(client, settings, transactional, request):
+    if transactional:
+        request.getfixturevalue("transactional_db")
+    assert post_json(client, settings, GOOD, url=QUERY, nonce="nonce-query-02").status_code == 200
+    response = post_json(client, settings, GOOD, url=QUERY, nonce="nonce-query-02")
+    assert response.status_code == 401
+    assert response.json() == {"ret_code": "02", "ret_msg": "X-Nonce 已使用过（重放的请求）", "result": "fail"}
+    assert "amount" not in response.json()
+    first, replay = Exchange.objects.order_by("id")
+    assert (first.outcome, first.nonce) == (Outcome.OK, "nonce-query-02")
+    assert (replay.outcome, replay.http_status, replay.nonce) == (Outcome.REFUSED, 401, None)
+    assert replay.interface == "test_query" and replay.response_body["ret_msg"] == "X-Nonce 已使用过（重放的请求）"
+    # The row-first check of a call that changes state still sees the query's nonce.
+    assert post_json(client, settings, GOOD, nonce="nonce-query-02").status_code == 401
+    assert not echo_groups().exists()
+
+
+@pytest.mark.parametrize("mode, status, outcome", [("refuse", 200, Outcome.REFUSED), ("crash", 500, Outcome.FAILED)])
+def test_a_refused_or_crashed_query_keeps_its_row(client, settings, mode, status, outcome):
+    response = post_json(client, settings, GOOD | {"mode": mode}, url=QUERY, nonce="nonce-query-03")
+    assert response.status_code == status
+    exchange = Exchange.objects.get()
+    assert (exchange.outcome, exchange.http_status, exchange.nonce) == (outcome, status, "nonce-query-03")
+    assert exchange.error.startswith("没有该病人" if mode == "refuse" else "Traceback")
+
+
 def test_raw_body_is_encrypted_in_the_database(client, settings):
     from django.db import connection
 

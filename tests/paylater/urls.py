@@ -55,7 +55,24 @@ class OutputView(EchoView):
     OutputSerializer = EchoOut
 
 
+@extend_schema(tags=["platform"], request=EchoInput, responses=EchoOut, summary="test query")
+class QueryView(PlatformAPIView):
+    """A query: changes nothing, so its inbox row is written once, with the answer."""
+
+    interface = "test_query"
+    changes_state = False
+    InputSerializer = EchoInput
+
+    def handle(self, data, exchange):
+        if data["mode"] == "refuse":
+            raise ApplicationError("没有该病人")
+        if data["mode"] == "crash":
+            raise RuntimeError("boom in a query")
+        return {"amount": data["amount"], "row_saved": exchange.pk is not None}
+
+
 urlpatterns = [
+    path("api/platform/test_query", QueryView.as_view()),
     path("api/platform/test_echo", EchoView.as_view()),
     path("api/platform/test_report", ReportView.as_view()),
     path("api/platform/test_output", OutputView.as_view()),
