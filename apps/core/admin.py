@@ -13,13 +13,14 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import display_for_field, label_for_field, lookup_field
 from django.contrib.admin.views.main import ERROR_FLAG, IS_POPUP_VAR, ORDER_VAR, PAGE_VAR, SEARCH_VAR, TO_FIELD_VAR
 from django.core.exceptions import ValidationError
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.translation import gettext as _
 
 from apps.core.dates import on_days
+from apps.core.daytotals import queryset_totals
 from apps.core.fields import EncryptedTextField
 from apps.core.paging import LargeListPaginator
 
@@ -184,7 +185,7 @@ class ExportTotalsMixin:
         response = super().changelist_view(request, extra_context)
         context = getattr(response, "context_data", None)
         if context and "cl" in context and self.totals:
-            sums = context["cl"].queryset.order_by().aggregate(**{name: Sum(name) for name in self.totals})
+            sums = queryset_totals(context["cl"].queryset, self.totals)
             context["totals"] = [(label_for_field(name, self.model, self), sums[name]) for name in self.totals]
         return response
 

@@ -65,6 +65,8 @@ class MoneyMovement(BusinessObject):
     """One movement of money. `business` is what it is for (a Bill, a deposit …); a refund or reversal points at
     the movement it reverses and carries the negative of its split."""
 
+    # Never deleted, its money never changed: lists total their closed days from storage (apps.core.daytotals).
+    money_fixed_at_creation = True
     objects = MovementQuerySet.as_manager()
 
     kind = models.CharField("类型", max_length=30, choices=Kind.choices)

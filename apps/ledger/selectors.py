@@ -1,9 +1,10 @@
 """Reading bills and money: the way other apps and the staff screens read the ledger."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.core.dates import on_days
+from apps.core.daytotals import queryset_totals
 from apps.core.refs import refers_to, refers_to_any
 from apps.integrations.models import Exchange, Outcome
 from apps.ledger.kinds import bill_kinds
@@ -57,7 +58,7 @@ MONEY_TOTALS = ("amount", "fund_pay_sumamt", "acct_pay", "psn_cash_pay")
 
 def movement_totals(rows) -> dict:
     """How many rows and the sum of each money column (refunds count negative, so the sums are net)."""
-    return rows.aggregate(count=Count("id"), **{name: Sum(name) for name in MONEY_TOTALS})
+    return queryset_totals(rows, MONEY_TOTALS)
 
 
 def bill_gateway_state(bill: Bill) -> str:

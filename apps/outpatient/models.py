@@ -141,6 +141,8 @@ class OrderSource(models.TextChoices):
 class RegistrationOrder(models.Model):
     """An online registration paid after care through the platform (guide section 1)."""
 
+    # Never deleted, its fee never changed: lists total their closed days from storage (apps.core.daytotals).
+    money_fixed_at_creation = True
     trace_no = models.CharField("机构跟踪号", max_length=64, unique=True)
     token = models.CharField("访问令牌", max_length=64, unique=True, editable=False)
     patient = models.ForeignKey(
