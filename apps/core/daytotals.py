@@ -29,31 +29,39 @@ def queryset_totals(queryset, columns: tuple[str, ...]) -> dict:
     model = queryset.model
     if getattr(model, "money_fixed_at_creation", False) and not queryset.query.where:
         return all_dates_totals(model, columns)
-    return queryset.order_by().aggregate(count=Count("pk"), **{column: Sum(column) for column in columns})
+    return _added_up(queryset, columns)
 
 
 def all_dates_totals(model, columns: tuple[str, ...]) -> dict:
-    """{"count": rows, column: sum or None (no value), …} over every row of `model` (a `created_at` table): two
-    queries, the stored days and today's rows, once the closed days are stored."""
+    """`queryset_totals` over every row of `model` (a `created_at` table): two queries, the stored days and the
+    open days' rows, once the closed days are stored."""
     label = model._meta.label_lower
     last_closed = timezone.localdate() - CLOSED_AFTER
     stored = {day: (count, sums) for day, count, sums in DayTotal.objects.filter(table=label).values_list(
         "day", "count", "sums"
     )}  # fmt: skip
     stored |= _closed_days(model, columns, label, max(stored, default=None), last_closed)
-    parts = [part for day, part in stored.items() if day <= last_closed]
-    live = model._default_manager.filter(created_at__gte=day_start(last_closed + datetime.timedelta(days=1)))
-    parts.append(_day_parts(live.order_by().aggregate(count=Count("pk"), **_sums(columns)), columns))
+    live = _added_up(model._default_manager.filter(created_at__gte=_day_after(last_closed)), columns)
+    parts = [(count, sums) for day, (count, sums) in stored.items() if day <= last_closed]
+    parts.append((live["count"], {column: live[column] for column in columns}))
     totals = {"count": sum(count for count, _ in parts)}
     for column in columns:
-        values = [Decimal(sums[column]) for _, sums in parts if sums.get(column) is not None]
+        values = [Decimal(sums[column]) for _, sums in parts if sums[column] is not None]
         totals[column] = sum(values, Decimal(0)) if values else None
     return totals
 
 
+def _added_up(queryset, columns) -> dict:
+    return queryset.order_by().aggregate(count=Count("pk"), **{column: Sum(column) for column in columns})
+
+
+def _day_after(day: datetime.date) -> datetime.datetime:
+    return day_start(day + datetime.timedelta(days=1))
+
+
 def _closed_days(model, columns, label: str, stored_to, last_closed: datetime.date) -> dict:
     """Store the closed days after `stored_to` (from the table's first day if None), those without rows too, and
-    return them: {day: (count, sums)}."""
+    return them: {day: (count, {column: sum as text, or None})}."""
     if stored_to is not None:
         first = stored_to + datetime.timedelta(days=1)
     else:
@@ -63,16 +71,15 @@ def _closed_days(model, columns, label: str, stored_to, last_closed: datetime.da
         first = timezone.localtime(oldest).date()
     if first > last_closed:
         return {}
+    # An annotation may not take a column's own name: the day's sums are named sum_<column>.
     rows = (
-        model._default_manager.filter(
-            created_at__gte=day_start(first), created_at__lt=day_start(last_closed + datetime.timedelta(days=1))
-        )
+        model._default_manager.filter(created_at__gte=day_start(first), created_at__lt=_day_after(last_closed))
         .order_by()
         .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
         .values("day")
-        .annotate(count=Count("pk"), **_sums(columns))
+        .annotate(count=Count("pk"), **{f"sum_{column}": Sum(column) for column in columns})
     )
-    found = {row["day"]: _day_parts(row, columns) for row in rows}
+    found = {row["day"]: (row["count"], {column: _text(row[f"sum_{column}"]) for column in columns}) for row in rows}
     empty = (0, dict.fromkeys(columns))
     days = {
         day: found.get(day, empty)
@@ -86,11 +93,5 @@ def _closed_days(model, columns, label: str, stored_to, last_closed: datetime.da
     return days
 
 
-def _sums(columns) -> dict:
-    return {f"sum_{column}": Sum(column) for column in columns}
-
-
-def _day_parts(row: dict, columns) -> tuple[int, dict]:
-    return row["count"], {
-        column: None if row[f"sum_{column}"] is None else str(row[f"sum_{column}"]) for column in columns
-    }
+def _text(amount: Decimal | None) -> str | None:
+    return None if amount is None else str(amount)

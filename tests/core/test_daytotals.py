@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from apps.core import daytotals
@@ -46,8 +46,6 @@ def movement(demo):
 
 def added_up(queryset=None):
     """The totals as the database adds them up, row by row."""
-    from django.db.models import Count, Sum
-
     rows = MoneyMovement.objects.all() if queryset is None else queryset
     return rows.order_by().aggregate(count=Count("pk"), **{name: Sum(name) for name in MONEY_TOTALS})
 
