@@ -40,11 +40,15 @@ from apps.reconciliation.models import (
     GatewayCheck,
     Source,
 )
+from apps.reconciliation.parallel import ChildReader
 from apps.reconciliation.parsing import SUCCESS, CheckFileReader, FileRefused, cents_text, first_date
 
 log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 50_000
+# A file this large is parsed by a second process while this one loads it (apps.reconciliation.parallel); a smaller
+# one is not worth starting a Python for (about 50 ms).
+PARSE_APART_FROM = 8 * 1024 * 1024
 COUNTS = ("matched", "missing_local", "missing_platform", "amount_mismatch", "status_mismatch")
 Progress = Callable[[int], None]
 
@@ -180,8 +184,9 @@ def _import(file: CheckFile, opened: Callable, progress: Progress | None) -> dic
     """Load the file's lines into a temporary table and match them with the ledger: the counts of CONTRACT.md 6.
     `opened()` gives the file's bytes from the start, each time it is called: once to load, once to read again
     the lines that disagree."""
+    reader = (ChildReader if file.size >= PARSE_APART_FROM else CheckFileReader)(opened())
     with Stage() as stage:
-        _load(file, CheckFileReader(opened()), stage, progress)
+        _load(file, reader, stage, progress)
         return match(file, stage, opened)
 
 
