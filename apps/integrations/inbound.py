@@ -55,6 +55,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, connection, transaction
+from django.http import UnreadablePostError
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
@@ -320,6 +321,8 @@ def _body(request) -> bytes | None:
         return request._request.body
     except RequestDataTooBig:
         return None
+    except UnreadablePostError:  # the caller's connection failed mid-body: a malformed call, not a crash
+        raise exceptions.ParseError("请求体未能读完（连接中断）") from None
 
 
 def _logged_body(raw: bytes):

@@ -237,6 +237,27 @@ def test_body_not_a_json_object_is_400(client, settings, raw, kept):
     assert exchange.request_body == kept and exchange.raw_body == raw.decode(errors="replace")
 
 
+class BrokenInput:
+    """A request body whose reading fails, as when the caller's connection drops mid-body."""
+
+    def read(self, *args):
+        raise OSError("connection reset by peer")
+
+    readline = read
+
+
+def test_a_body_that_cannot_be_read_is_400_and_leaves_its_row(client, settings, caplog):
+    raw = json.dumps(GOOD).encode()
+    headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in sign_json(settings, raw).items()}
+    response = client.post(URL, data=raw, content_type="application/json", **headers, **{"wsgi.input": BrokenInput()})
+    assert response.status_code == 400
+    assert response.json() == {"ret_code": "02", "ret_msg": "请求体未能读完（连接中断）", "result": "fail"}
+    exchange = only_the_inbox_row(400)
+    # Nothing of the body arrived: the row says so (an empty body), rather than nothing at all.
+    assert (exchange.raw_body, exchange.request_body) == ("", {"_raw": "", "_bytes": 0})
+    assert [r.levelname for r in caplog.records if r.name == "apps.integrations.inbound"] == ["WARNING"]
+
+
 @pytest.mark.parametrize(
     "body, field",
     [
