@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError
-from apps.core.refs import BusinessRef
+from apps.core.refs import BusinessRef, ref_fields
+from apps.integrations.models import Direction, Exchange, Outcome
 from apps.integrations.nhsa import client as nhsa
 from apps.integrations.transport import UpstreamError, UpstreamUnknownOutcome
 from apps.ledger import services
@@ -102,6 +103,10 @@ def bill_upload_fees(*, bill: Bill, opter) -> None:
     if bill.fees_uploaded_at:
         return
     _require_visit(bill)
+    if _side(bill) is OUTPATIENT and _upload_unanswered(bill):
+        # An earlier 2204 got no answer: the gateway may hold its lines and would refuse them now as already
+        # uploaded, on every try. Withdraw that batch first; a refusal means there was nothing to withdraw.
+        bill_withdraw_fees(bill=bill, opter=opter)
     patient = bill.patient
     feedetail = [
         {
@@ -132,6 +137,27 @@ def bill_upload_fees(*, bill: Bill, opter) -> None:
         raise ApplicationError(f"费用明细上传医保未成功：{_reason(exc)}") from exc
     Bill.objects.filter(pk=bill.pk).update(fees_uploaded_at=timezone.now())
     bill.fees_uploaded_at = timezone.now()
+
+
+def _upload_unanswered(bill: Bill) -> bool:
+    """Whether a 2204 for this bill failed without a clean answer (timed out, broken, unreadable)."""
+    return Exchange.objects.filter(
+        direction=Direction.OUT, interface="2204", outcome=Outcome.FAILED, **ref_fields(bill)
+    ).exists()
+
+
+def bill_withdraw_fees(*, bill: Bill, opter) -> bool:
+    """2205 for the fee details uploaded under the bill's 收费批次号. True once withdrawn; a failure is logged."""
+    patient = bill.patient
+    try:
+        nhsa.cancel_outpatient_fees(
+            opter=opter, insuplc_admdvs=patient.insuplc_admdvs, psn_no=patient.psn_no, mdtrt_id=bill.mdtrt_id,
+            chrg_bchno=bill_chrg_bchno(bill), business=BusinessRef.of(bill),
+        )  # fmt: skip
+    except (UpstreamError, ApplicationError) as exc:
+        log.warning("2205 for bill %s failed (%s)", bill.org_trace_no, _reason(exc))
+        return False
+    return True
 
 
 def _gateway_bill(bill: Bill, medium: Medium | None):

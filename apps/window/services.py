@@ -14,7 +14,6 @@ from apps.audit.models import Action
 from apps.audit.services import audit_record
 from apps.catalogue.services import fee_line
 from apps.core.errors import ApplicationError
-from apps.integrations.nhsa import client as nhsa
 from apps.integrations.paylater import client as paylater
 from apps.integrations.transport import UpstreamError
 from apps.ledger import gateway, refunds
@@ -190,20 +189,7 @@ def fees_withdraw(*, bill: Bill) -> bool:
     """2205 for a refunded bill's fee details. True once done (a refusal is logged; the sweep tries again)."""
     if not bill.fees_uploaded_at:
         return True  # nothing was uploaded, nothing to withdraw
-    patient = bill.patient
-    try:
-        nhsa.cancel_outpatient_fees(
-            opter="system",
-            insuplc_admdvs=patient.insuplc_admdvs,
-            psn_no=patient.psn_no,
-            mdtrt_id=bill.mdtrt_id,
-            chrg_bchno=gateway.bill_chrg_bchno(bill),
-            business=bill,
-        )
-    except (UpstreamError, ApplicationError) as exc:
-        log.warning("2205 for bill %s failed (%s)", bill.org_trace_no, exc)
-        return False
-    return True
+    return gateway.bill_withdraw_fees(bill=bill, opter="system")
 
 
 def sheet_withdraw(*, sheet: FeeSheet) -> bool:

@@ -108,6 +108,39 @@ def test_a_lost_answer_waits_for_recovery_and_is_never_settled_twice(visit_bill,
     assert MoneyMovement.objects.filter(kind=Kind.OUTPATIENT_SETTLEMENT).count() == 1
 
 
+@pytest.mark.parametrize("lost", [FaultMode.TRUNCATED, FaultMode.TIMEOUT])
+def test_a_fee_upload_without_an_answer_is_withdrawn_before_the_next_try(visit_bill, sandbox_done, lost):
+    from apps.sandbox.nhsa.models import FeeLine
+
+    bill = visit_bill()
+    Fault.objects.create(party="nhsa", interface="2204", mode=lost, remaining=1)
+    outcome = settle(bill)
+    sandbox_done()
+    assert outcome.status == "refused" and "费用明细上传医保未成功" in outcome.message
+    bill.refresh_from_db()
+    assert bill.state == BillState.OPEN and not bill.fees_uploaded_at
+    uploaded = list(FeeLine.objects.filter(mdtrt_id=bill.mdtrt_id).values_list("feedetl_sn", flat=True))
+    assert uploaded  # the gateway kept the lines; only the answer was lost
+    # Sent again as they are, the same lines would be refused as already uploaded, on every try; the batch is
+    # withdrawn (2205) first, and the bill settles.
+    assert settle(bill).status == "settled"
+    assert sorted(FeeLine.objects.filter(mdtrt_id=bill.mdtrt_id).values_list("feedetl_sn", flat=True)) == sorted(
+        uploaded
+    )
+    calls = Exchange.objects.filter(interface__in=["2204", "2205"]).order_by("id").values_list("interface", "outcome")
+    assert list(calls) == [("2204", "failed"), ("2205", "ok"), ("2204", "ok")]
+
+
+def test_a_fee_upload_the_gateway_never_recorded_is_sent_again_after_a_refused_withdrawal(visit_bill, sandbox_done):
+    bill = visit_bill()
+    Fault.objects.create(party="nhsa", interface="2204", mode=FaultMode.ERROR_500, remaining=1)
+    assert settle(bill).status == "refused"
+    sandbox_done()
+    assert settle(bill).status == "settled"  # the withdrawal found nothing (refused), the upload went through
+    calls = Exchange.objects.filter(interface__in=["2204", "2205"]).order_by("id").values_list("interface", "outcome")
+    assert list(calls) == [("2204", "failed"), ("2205", "refused"), ("2204", "ok")]
+
+
 @pytest.mark.postgres
 def test_five_cashiers_pressing_at_once_settle_the_bill_once(visit_bill, settings):
     if connection.vendor != "postgresql":
