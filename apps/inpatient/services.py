@@ -27,6 +27,7 @@ from apps.inpatient.models import Admission, AdmissionState, Charge, ChargeState
 from apps.inpatient.wards import DOCTORS, WARDS
 from apps.integrations.nhsa import client as nhsa
 from apps.integrations.nhsa.envelope import as_opter
+from apps.integrations.selectors import call_unanswered
 from apps.integrations.transport import UpstreamError, UpstreamUnknownOutcome
 from apps.ledger import services as ledger
 from apps.ledger.models import Channel, Kind, MoneyMovement, Status
@@ -222,6 +223,17 @@ def charges_upload(*, admission: Admission, opter) -> int:
         return 0
     admission = _registered(admission, opter)
     patient = admission.patient
+    if call_unanswered(interface="2301", business=admission):
+        # An earlier 2301 got no answer: the gateway may hold some of these lines and would refuse them now as
+        # already uploaded, on every try. Withdraw each first (2302); a refusal means it was not kept.
+        for charge in pending:
+            try:
+                nhsa.cancel_inpatient_fees(
+                    opter=opter, insuplc_admdvs=patient.insuplc_admdvs, psn_no=patient.psn_no,
+                    mdtrt_id=admission.mdtrt_id, feedetl_sn=charge.feedetl_sn, business=BusinessRef.of(admission),
+                )  # fmt: skip
+            except UpstreamError as exc:
+                log.info("2302 of %s before uploading it again: %s", charge.feedetl_sn, _upstream_words(exc))
     feedetail = [
         {
             "feedetl_sn": c.feedetl_sn, "mdtrt_id": admission.mdtrt_id, "psn_no": patient.psn_no,

@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError
-from apps.core.refs import BusinessRef, ref_fields
-from apps.integrations.models import Direction, Exchange, Outcome
+from apps.core.refs import BusinessRef
 from apps.integrations.nhsa import client as nhsa
+from apps.integrations.selectors import call_unanswered
 from apps.integrations.transport import UpstreamError, UpstreamUnknownOutcome
 from apps.ledger import services
 from apps.ledger.kinds import bill_kinds
@@ -103,7 +103,7 @@ def bill_upload_fees(*, bill: Bill, opter) -> None:
     if bill.fees_uploaded_at:
         return
     _require_visit(bill)
-    if _side(bill) is OUTPATIENT and _upload_unanswered(bill):
+    if _side(bill) is OUTPATIENT and call_unanswered(interface="2204", business=bill):
         # An earlier 2204 got no answer: the gateway may hold its lines and would refuse them now as already
         # uploaded, on every try. Withdraw that batch first; a refusal means there was nothing to withdraw.
         bill_withdraw_fees(bill=bill, opter=opter)
@@ -137,13 +137,6 @@ def bill_upload_fees(*, bill: Bill, opter) -> None:
         raise ApplicationError(f"费用明细上传医保未成功：{_reason(exc)}") from exc
     Bill.objects.filter(pk=bill.pk).update(fees_uploaded_at=timezone.now())
     bill.fees_uploaded_at = timezone.now()
-
-
-def _upload_unanswered(bill: Bill) -> bool:
-    """Whether a 2204 for this bill failed without a clean answer (timed out, broken, unreadable)."""
-    return Exchange.objects.filter(
-        direction=Direction.OUT, interface="2204", outcome=Outcome.FAILED, **ref_fields(bill)
-    ).exists()
 
 
 def bill_withdraw_fees(*, bill: Bill, opter) -> bool:

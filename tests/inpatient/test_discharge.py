@@ -56,6 +56,24 @@ def test_demo_stay_registers_and_uploads_on_first_action_and_cancel_withdraws_a_
     assert not FeeLine.objects.filter(feedetl_sn=charge.feedetl_sn).exists()
 
 
+@pytest.mark.parametrize("lost", ["truncated", "timeout"])
+def test_charges_whose_upload_lost_its_answer_are_withdrawn_before_the_next_try(admit, cashier, sandbox_done, lost):
+    admission = admit(ZHANG, items=())
+    fault("2301", lost)
+    with pytest.raises(ApplicationError, match="上传医保失败"):
+        services.charges_add(
+            admission=admission, items=[("CW-0001", "1"), ("HL-0001", "1")], fee_ocur_time=timezone.now(), opter=cashier
+        )
+    sandbox_done()
+    pending = list(selectors.charges_pending(admission).values_list("feedetl_sn", flat=True))
+    assert len(pending) == 2 and FeeLine.objects.filter(feedetl_sn__in=pending).count() == 2  # kept, unanswered
+    # Sent again as they are, the lines would be refused as already uploaded on every try: each is withdrawn
+    # (2302) first, then the stay's pending charges go up.
+    assert services.charges_upload(admission=admission, opter=cashier) == 2
+    assert not selectors.charges_pending(admission).exists()
+    assert engine.inpatient_fees(admission.mdtrt_id) == selectors.charges_total(admission)
+
+
 def test_org_001_answers_the_inpatient_fields(li_na, platform):
     status, reply = platform(
         "org_001",
