@@ -228,10 +228,7 @@ def charges_upload(*, admission: Admission, opter) -> int:
         # already uploaded, on every try. Withdraw each first (2302); a refusal means it was not kept.
         for charge in pending:
             try:
-                nhsa.cancel_inpatient_fees(
-                    opter=opter, insuplc_admdvs=patient.insuplc_admdvs, psn_no=patient.psn_no,
-                    mdtrt_id=admission.mdtrt_id, feedetl_sn=charge.feedetl_sn, business=BusinessRef.of(admission),
-                )  # fmt: skip
+                _withdraw_line(admission, charge.feedetl_sn, opter)
             except UpstreamError as exc:
                 log.info("2302 of %s before uploading it again: %s", charge.feedetl_sn, _upstream_words(exc))
     feedetail = [
@@ -258,6 +255,14 @@ def charges_upload(*, admission: Admission, opter) -> int:
     return len(pending)
 
 
+def _withdraw_line(admission: Admission, feedetl_sn: str, opter) -> None:
+    """2302 for one uploaded line of the stay."""
+    nhsa.cancel_inpatient_fees(
+        opter=opter, insuplc_admdvs=admission.patient.insuplc_admdvs, psn_no=admission.patient.psn_no,
+        mdtrt_id=admission.mdtrt_id, feedetl_sn=feedetl_sn, business=BusinessRef.of(admission),
+    )  # fmt: skip
+
+
 def charge_cancel(*, charge: Charge, reason: str, opter) -> Charge:
     """Withdraw a charge: 2302 when it was uploaded, then it no longer counts."""
     reason = str(reason or "").strip()[:100]
@@ -269,10 +274,7 @@ def charge_cancel(*, charge: Charge, reason: str, opter) -> Charge:
         return charge
     if charge.state == ChargeState.UPLOADED:
         try:
-            nhsa.cancel_inpatient_fees(
-                opter=opter, insuplc_admdvs=admission.patient.insuplc_admdvs, psn_no=admission.patient.psn_no,
-                mdtrt_id=admission.mdtrt_id, feedetl_sn=charge.feedetl_sn, business=BusinessRef.of(admission),
-            )  # fmt: skip
+            _withdraw_line(admission, charge.feedetl_sn, opter)
         except UpstreamError as exc:
             raise ApplicationError(f"医保未撤销该费用明细：{_upstream_words(exc)}") from exc
     Charge.objects.filter(pk=charge.pk).update(state=ChargeState.CANCELLED, note=f"撤销：{reason}")

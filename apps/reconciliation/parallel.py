@@ -69,16 +69,10 @@ class ChildReader:
             while selector.get_map():
                 for key, _ in selector.select():
                     if key.fd == feed:
-                        if not pending:
-                            pending = memoryview(self._stream.read(CHUNK))
-                        try:
-                            pending = pending[os.write(feed, pending) :] if pending else None
-                        except BrokenPipeError:  # the child stopped reading: it refused the file
-                            pending = None
-                        if pending is None:  # all fed, or no longer read
+                        pending = self._feed(feed, pending)
+                        if pending is None:  # all fed, or the child stopped reading (it refused the file)
                             selector.unregister(feed)
                             child.stdin.close()
-                            pending = memoryview(b"")
                         continue
                     data = os.read(key.fd, CHUNK)
                     if not data:
@@ -96,6 +90,17 @@ class ChildReader:
                             yield Batch(range(first, first + count) if count >= 0 else first, *columns)
         if child.wait() != 0 or not ended:
             raise ChildFailed(f"对账文件解析进程异常退出（{child.returncode}）：{errors.decode(errors='replace')}")
+
+    def _feed(self, fd: int, pending: memoryview) -> memoryview | None:
+        """Write what the pipe takes of the file's next bytes; what is left of them, or None when done."""
+        if not pending:
+            pending = memoryview(self._stream.read(CHUNK))
+            if not pending:
+                return None
+        try:
+            return pending[os.write(fd, pending) :]
+        except BrokenPipeError:
+            return None
 
     def _end(self, message: tuple) -> None:
         kind, *found = message

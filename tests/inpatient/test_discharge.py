@@ -12,6 +12,7 @@ from apps.guidance.models import OutboxMessage
 from apps.inpatient import discharge, selectors, services
 from apps.inpatient.models import Admission, AdmissionState, ChargeState
 from apps.integrations import recovery
+from apps.integrations.models import Exchange
 from apps.ledger.models import BillState, Kind, MoneyMovement, Status
 from apps.sandbox.models import Person
 from apps.sandbox.nhsa import engine
@@ -71,6 +72,12 @@ def test_charges_whose_upload_lost_its_answer_are_withdrawn_before_the_next_try(
     # (2302) first, then the stay's pending charges go up.
     assert services.charges_upload(admission=admission, opter=cashier) == 2
     assert not selectors.charges_pending(admission).exists()
+    assert engine.inpatient_fees(admission.mdtrt_id) == selectors.charges_total(admission)
+    # Once an upload succeeded, the lost one is settled: the next day's charge goes up without withdrawals.
+    withdrawals = Exchange.objects.filter(interface="2302").count()
+    assert withdrawals == 2
+    services.charges_add(admission=admission, items=[("CW-0001", "1")], fee_ocur_time=timezone.now(), opter=cashier)
+    assert Exchange.objects.filter(interface="2302").count() == withdrawals
     assert engine.inpatient_fees(admission.mdtrt_id) == selectors.charges_total(admission)
 
 
